@@ -1,0 +1,57 @@
+# make run   - set everything up and start the app on http://127.0.0.1:$(PORT)
+# make test  - set everything up and run every test (real Chromium included)
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+FLASK := $(BIN)/flask --app app
+
+.PHONY: help run setup db test lint format codes chromium bench-shrink clean
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/activate
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+setup: $(VENV)/.installed ## Create .venv and install the pinned requirements
+
+db: setup ## Migrate the embedded database and seed the demo commune
+	$(FLASK) db upgrade
+	$(FLASK) seed-demo
+
+run: db ## Start the app; SMS codes land in instance/sms-outbox.jsonl (make codes)
+	@echo "Mở http://127.0.0.1:$(PORT)/x/05665 - mã SMS: make codes"
+	SMS_BACKEND=$${SMS_BACKEND:-file} $(BIN)/gunicorn --bind 127.0.0.1:$(PORT) \
+		--workers 1 --threads 8 --access-logfile - 'app:create_app()'
+
+codes: ## Show the latest SMS messages written by the file backend
+	@tail -n 5 instance/sms-outbox.jsonl 2>/dev/null || echo "Chưa có tin nhắn nào."
+
+chromium: ## Install Debian's Chromium for the browser tests when missing
+	@if [ ! -x /usr/bin/chromium ]; then \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium; \
+	fi
+
+test: setup chromium ## Run every test
+	$(BIN)/pytest -q
+
+lint: setup ## ruff check and format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: setup ## Apply ruff's fixes and formatting
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench-shrink: setup chromium ## Size of a 12 MP photo after the browser shrinks it
+	$(BIN)/python bench/shrink_bench.py
+
+clean: ## Remove the venv and the local database
+	rm -rf $(VENV) instance

@@ -1,0 +1,36 @@
+"""Application factory: `flask --app app run`."""
+
+from flask import Flask
+
+from config import INSTANCE_DIR, Config
+from extensions import csrf, db, limiter, migrate
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_path=str(INSTANCE_DIR))
+    app.config.from_object(Config())
+    if config:
+        app.config.update(config)
+    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+
+    db.init_app(app)
+    migrate.init_app(app, db, render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+
+    import models  # noqa: F401  (registers the tables with SQLAlchemy)
+    from services import database, sms, web
+
+    with app.app_context():
+        database.tune_engine(db.engine)
+    app.extensions["sms_sender"] = sms.sender_from_config(app.config)
+
+    from blueprints import register_blueprints
+
+    register_blueprints(app)
+    web.init_app(app)
+
+    from commands import register_commands
+
+    register_commands(app)
+    return app

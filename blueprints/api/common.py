@@ -1,0 +1,71 @@
+"""Request parsing and errors shared by the JSON API."""
+
+import json
+from functools import wraps
+
+import jsonschema
+from flask import current_app, request
+
+from services.auth import current_citizen
+from services.web import error_response
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, code: str, message: str, fields: dict | None = None):
+        super().__init__(message)
+        self.status, self.code, self.message, self.fields = status, code, message, fields
+
+    def response(self):
+        return error_response(self.status, self.code, self.message, self.fields)
+
+
+def _describe(error: jsonschema.ValidationError) -> str:
+    where = ".".join(str(p) for p in error.absolute_path) or "nội dung"
+    if error.validator == "additionalProperties":
+        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+        return f"Trường không được hỗ trợ: {', '.join(extra)}. Hãy bỏ trường này và gửi lại."
+    if error.validator == "required":
+        return f"Thiếu trường bắt buộc trong {where}: {error.message.split(' ')[0]}."
+    if error.validator == "type":
+        return f"Trường {where} sai kiểu dữ liệu (cần {error.validator_value})."
+    return f"Trường {where} không hợp lệ."
+
+
+def json_body(schema: dict) -> dict:
+    """The request's JSON, checked against `schema`, or an ApiError (4xx)."""
+    if request.mimetype != "application/json":
+        raise ApiError(415, "unsupported_media_type", "Hãy gửi dữ liệu dạng JSON.")
+    if (request.content_length or 0) > current_app.config["MAX_JSON_BYTES"]:
+        raise ApiError(413, "too_large", "Dữ liệu gửi lên quá lớn.")
+    raw = request.get_data(cache=True)
+    if len(raw) > current_app.config["MAX_JSON_BYTES"]:
+        raise ApiError(413, "too_large", "Dữ liệu gửi lên quá lớn.")
+    try:
+        body = json.loads(raw or b"null")
+    except (ValueError, UnicodeDecodeError):
+        raise ApiError(400, "malformed_json", "Dữ liệu gửi lên bị lỗi. Hãy thử lại.") from None
+    error = jsonschema.exceptions.best_match(
+        jsonschema.Draft202012Validator(schema).iter_errors(body)
+    )
+    if error is not None:
+        raise ApiError(400, "invalid_request", _describe(error))
+    return body
+
+
+def citizen_api(view):
+    """JSON endpoints for a signed-in citizen: 401 with a message otherwise."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        citizen = current_citizen()
+        if citizen is None:
+            raise ApiError(
+                401, "unauthenticated", "Phiên đăng nhập đã hết. Hãy đăng nhập lại để tiếp tục."
+            )
+        return view(citizen, *args, **kwargs)
+
+    return wrapper
+
+
+def not_found(what: str = "hồ sơ") -> ApiError:
+    return ApiError(404, "not_found", f"Không tìm thấy {what}.")

@@ -1,0 +1,182 @@
+from flask import current_app, jsonify, request, url_for
+from sqlalchemy import select
+
+from blueprints.api import bp
+from blueprints.api.common import ApiError, citizen_api, json_body, not_found
+from blueprints.api.spec import (
+    CONFIRMATION_SENT,
+    DOSSIER_CREATED,
+    DOSSIER_STATUS,
+    STATUS_LOOKUP,
+    SUBMIT,
+    documented,
+)
+from domain.clock import today_vn
+from domain.communes import fold
+from domain.phones import mask_phone
+from extensions import db, limiter
+from models import Citizen, Dossier
+from services import drafts, otp
+from services.sms import SmsError
+from services.submission import SubmitProblem, check_draft, create_dossier, existing_dossier
+from services.tracking import lookup_dossier, status_json
+
+SUBMITTED_SMS = (
+    "Ho so {code} da duoc nop den UBND {commune}. Han giai quyet: {due}. "
+    "Tra cuu: {url}"
+)
+
+
+def _checked_draft(citizen, draft_id: str):
+    draft = drafts.citizen_draft(citizen.id, draft_id)
+    if draft is None:
+        raise not_found("bản nháp hồ sơ")
+    result = check_draft(draft, drafts.draft_uploads(draft), today_vn())
+    if not result["ok"]:
+        message = (
+            result["selection_error"]
+            or (result["missing_attachments"] and "Còn thiếu ảnh giấy tờ: "
+                + ", ".join(a["title"] for a in result["missing_attachments"]) + ".")
+            or "Một số thông tin chưa đúng. Hãy sửa các mục được đánh dấu."
+        )
+        raise ApiError(422, "incomplete", message, result["fields"] or None)
+    return draft
+
+
+def _otp_error(error: otp.OtpError) -> ApiError:
+    status = 429 if error.code in ("too_soon", "too_many") else 400
+    return ApiError(status, f"code_{error.code}", error.message)
+
+
+@bp.post("/drafts/<draft_id>/confirmation-code")
+@limiter.limit("10/hour")
+@citizen_api
+@documented(
+    "post",
+    "/drafts/{draft_id}/confirmation-code",
+    "Gửi mã xác nhận nộp hồ sơ qua SMS",
+    {200: CONFIRMATION_SENT, 409: None, 422: None},
+)
+def send_confirmation_code(citizen, draft_id: str):
+    draft = _checked_draft(citizen, draft_id)
+    if draft.dossier_id is not None:
+        raise ApiError(409, "already_submitted", "Hồ sơ này đã được nộp.")
+    try:
+        otp.issue_code(citizen.phone, "submit", draft.id)
+    except otp.OtpError as error:
+        raise _otp_error(error) from None
+    return jsonify(
+        {
+            "sent_to": mask_phone(citizen.phone),
+            "resend_after": current_app.config["OTP_RESEND_SECONDS"],
+        }
+    )
+
+
+def _created(dossier: Dossier, replayed: bool):
+    body = {
+        "code": dossier.code,
+        "url": url_for("citizen.dossier_page", code=dossier.code),
+        "due_date": dossier.due_date.isoformat(),
+        "replayed": replayed,
+    }
+    return jsonify(body), 200 if replayed else 201
+
+
+@bp.post("/dossiers")
+@limiter.limit("30/hour")
+@citizen_api
+@documented(
+    "post",
+    "/dossiers",
+    "Nộp hồ sơ (lặp lại cùng idempotency_key trả về cùng hồ sơ)",
+    {200: DOSSIER_CREATED, 201: DOSSIER_CREATED, 422: None},
+    request=SUBMIT,
+)
+def submit(citizen, **_):
+    body = json_body(SUBMIT)
+    dossier = existing_dossier(citizen.id, body["idempotency_key"])
+    if dossier is not None:
+        return _created(dossier, replayed=True)
+    draft = drafts.citizen_draft(citizen.id, body["draft_id"])
+    if draft is None:
+        raise not_found("bản nháp hồ sơ")
+    if draft.dossier_id is not None:
+        return _created(db.session.get(Dossier, draft.dossier_id), replayed=True)
+    draft = _checked_draft(citizen, body["draft_id"])
+    try:
+        otp.verify_code(citizen.phone, "submit", body["confirmation_code"], draft.id)
+    except otp.OtpError as error:
+        raise _otp_error(error) from None
+    try:
+        dossier = create_dossier(citizen.id, draft, body["idempotency_key"])
+    except SubmitProblem as problem:
+        raise ApiError(422, problem.code, problem.message) from None
+    _notify_submitted(citizen, dossier)
+    return _created(dossier, replayed=False)
+
+
+def _notify_submitted(citizen: Citizen, dossier: Dossier) -> None:
+    info = status_json(dossier)
+    body = SUBMITTED_SMS.format(
+        code=dossier.code,
+        commune=info["commune"].split(",")[0],
+        due=dossier.due_date.strftime("%d/%m/%Y"),
+        url=request.host_url.rstrip("/") + url_for("citizen.track"),
+    )
+    try:
+        current_app.extensions["sms_sender"].send(citizen.phone, fold(body).replace("ubnd", "UBND"))
+    except SmsError:
+        # The code is on screen already; a lost SMS must not fail the submit.
+        current_app.logger.warning("Submitted-dossier SMS to %s failed", mask_phone(citizen.phone))
+
+
+@bp.get("/dossiers")
+@citizen_api
+@documented(
+    "get",
+    "/dossiers",
+    "Các hồ sơ của tôi",
+    {200: {"type": "object", "properties": {"dossiers": {"type": "array", "items": DOSSIER_STATUS}}}},
+)
+def my_dossiers(citizen):
+    rows = db.session.scalars(
+        select(Dossier).where(Dossier.citizen_id == citizen.id).order_by(Dossier.id.desc())
+    )
+    return jsonify({"dossiers": [status_json(d) for d in rows]})
+
+
+@bp.get("/dossiers/<code>")
+@citizen_api
+@documented("get", "/dossiers/{code}", "Một hồ sơ của tôi", {200: DOSSIER_STATUS})
+def my_dossier(citizen, code: str):
+    dossier = db.session.scalars(select(Dossier).where(Dossier.code == code.upper())).first()
+    if dossier is None or dossier.citizen_id != citizen.id:
+        raise not_found()
+    return jsonify(status_json(dossier))
+
+
+def _failed_lookup(response) -> bool:
+    return response.status_code == 404
+
+
+@bp.post("/status")
+@limiter.limit("30/hour", deduct_when=_failed_lookup)
+@documented(
+    "post",
+    "/status",
+    "Tra cứu tình trạng hồ sơ bằng mã hồ sơ và 4 số cuối điện thoại",
+    {200: DOSSIER_STATUS},
+    request=STATUS_LOOKUP,
+)
+def status_lookup():
+    body = json_body(STATUS_LOOKUP)
+    dossier = lookup_dossier(body["code"], body["phone_last4"])
+    if dossier is None:
+        raise ApiError(
+            404,
+            "not_found",
+            "Không tìm thấy hồ sơ với mã và 4 số cuối điện thoại này. "
+            "Hãy kiểm tra lại mã hồ sơ trong tin nhắn và số điện thoại đã dùng khi nộp.",
+        )
+    return jsonify(status_json(dossier))

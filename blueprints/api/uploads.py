@@ -1,0 +1,139 @@
+import re
+import uuid
+
+from flask import Response, current_app, jsonify, request
+from sqlalchemy import func, select
+
+from blueprints.api import bp
+from blueprints.api.common import ApiError, citizen_api, not_found
+from blueprints.api.drafts import editable_draft
+from blueprints.api.spec import UPLOAD, documented
+from domain.catalog import CATALOG
+from extensions import db, limiter
+from models import Upload
+from services import drafts, storage
+from services.images import ImageRejected, sanitize_image
+
+UPLOAD_FORM = {
+    "type": "object",
+    "required": ["attachment_id", "client_id", "file"],
+    "properties": {
+        "attachment_id": {"type": "string"},
+        "client_id": {"type": "string", "description": "Chosen by the device; a retry reuses it"},
+        "position": {"type": "integer"},
+        "file": {"type": "string", "contentMediaType": "image/jpeg"},
+    },
+}
+CLIENT_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+
+
+def _attachment(attachment_id: str) -> dict | None:
+    for procedure in CATALOG["procedures"].values():
+        for attachment in procedure["attachments"]:
+            if attachment["id"] == attachment_id:
+                return attachment
+    return None
+
+
+@bp.post("/drafts/<draft_id>/uploads")
+@limiter.limit("120/hour")
+@citizen_api
+@documented(
+    "post",
+    "/drafts/{draft_id}/uploads",
+    "Tải lên một trang ảnh giấy tờ (ảnh được mã hoá lại, xoá siêu dữ liệu)",
+    {200: UPLOAD, 201: UPLOAD, 409: None, 422: None},
+    request=UPLOAD_FORM,
+    request_media="multipart/form-data",
+)
+def create_upload(citizen, draft_id: str):
+    draft = editable_draft(citizen, draft_id)
+    attachment_id = request.form.get("attachment_id", "")
+    client_id = request.form.get("client_id", "")
+    attachment = _attachment(attachment_id)
+    if attachment is None:
+        raise ApiError(400, "unknown_attachment", "Loại giấy tờ không có trong hồ sơ.")
+    if not CLIENT_ID.match(client_id):
+        raise ApiError(400, "bad_client_id", "Thiếu mã ảnh. Hãy tải lại trang rồi thử lại.")
+    existing = db.session.scalars(
+        select(Upload).where(Upload.draft_id == draft.id, Upload.client_id == client_id)
+    ).first()
+    if existing is not None:  # the same photo again after a lost answer
+        return jsonify(drafts.upload_json(existing)), 200
+    file = request.files.get("file")
+    if file is None:
+        raise ApiError(400, "no_file", "Chưa có ảnh. Hãy chụp ảnh giấy tờ rồi thử lại.")
+    pages = db.session.scalar(
+        select(func.count())
+        .select_from(Upload)
+        .where(Upload.draft_id == draft.id, Upload.attachment_id == attachment_id)
+    )
+    if pages >= attachment.get("max_pages", 10):
+        raise ApiError(
+            422,
+            "too_many_pages",
+            f"“{attachment['title']}” chỉ cần tối đa {attachment.get('max_pages', 10)} trang. "
+            "Hãy xoá bớt ảnh thừa.",
+        )
+    try:
+        image = sanitize_image(
+            file.read(current_app.config["MAX_UPLOAD_BYTES"] + 1),
+            max_bytes=current_app.config["MAX_UPLOAD_BYTES"],
+            max_pixels=current_app.config["MAX_IMAGE_PIXELS"],
+        )
+    except ImageRejected as rejected:
+        status = 413 if rejected.code == "too_large" else 422
+        raise ApiError(status, f"image_{rejected.code}", rejected.message) from None
+    key = storage.save(image.data)
+    upload = Upload(
+        id=str(uuid.uuid4()),
+        citizen_id=citizen.id,
+        draft_id=draft.id,
+        attachment_id=attachment_id,
+        client_id=client_id,
+        position=request.form.get("position", type=int) or pages,
+        storage_key=key,
+        mime=image.mime,
+        size=len(image.data),
+        width=image.width,
+        height=image.height,
+        sha256=image.sha256,
+    )
+    db.session.add(upload)
+    drafts.touch(draft)
+    db.session.commit()
+    return jsonify(drafts.upload_json(upload)), 201
+
+
+@bp.delete("/drafts/<draft_id>/uploads/<upload_id>")
+@citizen_api
+@documented("delete", "/drafts/{draft_id}/uploads/{upload_id}", "Xoá một trang ảnh", {204: None})
+def delete_upload(citizen, draft_id: str, upload_id: str):
+    draft = editable_draft(citizen, draft_id)
+    upload = db.session.get(Upload, upload_id)
+    if upload is None or upload.draft_id != draft.id:
+        raise not_found("ảnh")
+    key = upload.storage_key
+    db.session.delete(upload)
+    drafts.touch(draft)
+    db.session.commit()
+    storage.delete(key)
+    return "", 204
+
+
+@bp.get("/uploads/<upload_id>")
+@citizen_api
+@documented(
+    "get",
+    "/uploads/{upload_id}",
+    "Ảnh đã tải lên (chỉ chủ hồ sơ và cán bộ xem được)",
+    {200: {"type": "string", "contentMediaType": "image/jpeg"}},
+    response_media="image/jpeg",
+)
+def get_upload(citizen, upload_id: str):
+    upload = db.session.get(Upload, upload_id)
+    if upload is None or upload.citizen_id != citizen.id:
+        raise not_found("ảnh")
+    response = Response(storage.load(upload.storage_key), mimetype=upload.mime)
+    response.headers["Cache-Control"] = "private, max-age=86400"
+    return response

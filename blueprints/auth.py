@@ -1,0 +1,135 @@
+"""Sign-in with a phone number and an SMS code."""
+
+from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import StringField
+from wtforms.validators import InputRequired
+
+from domain.errors import RuleError
+from domain.phones import mask_phone, normalize_vn_mobile
+from extensions import db, limiter
+from models import Citizen
+from models.base import utcnow
+from services import otp
+from services.auth import current_citizen, sign_in
+
+bp = Blueprint("auth", __name__, url_prefix="/dang-nhap")
+
+
+class PhoneForm(FlaskForm):
+    phone = StringField(
+        "Số điện thoại di động",
+        validators=[InputRequired("Hãy nhập số điện thoại di động")],
+    )
+
+
+class CodeForm(FlaskForm):
+    code = StringField(
+        "Mã xác nhận", validators=[InputRequired("Hãy nhập mã xác nhận gồm 6 chữ số")]
+    )
+
+
+class EmptyForm(FlaskForm):
+    pass
+
+
+def _phone_key() -> str:
+    """Rate-limit key for the phone being asked about, whatever its spelling."""
+    raw = request.form.get("phone") or session.get("otp_phone") or ""
+    try:
+        return "phone:" + normalize_vn_mobile(raw)
+    except RuleError:
+        return "phone:invalid"
+
+
+@bp.get("/")
+def choose_account():
+    if current_citizen() is not None:
+        return redirect(session.pop("next", None) or url_for("citizen.home"))
+    return render_template("auth/choose.html")
+
+
+@bp.get("/vneid")
+def vneid():
+    return render_template("auth/vneid.html")
+
+
+@bp.route("/so-dien-thoai", methods=["GET", "POST"])
+@limiter.limit("20/hour", methods=["POST"])
+@limiter.limit("5/hour", key_func=_phone_key, methods=["POST"])
+def phone():
+    form = PhoneForm()
+    if form.validate_on_submit():
+        try:
+            e164 = normalize_vn_mobile(form.phone.data)
+            otp.issue_code(e164, "sign_in")
+        except RuleError as error:
+            form.phone.errors.append(error.message)
+        except otp.OtpError as error:
+            if error.code != "too_soon":
+                form.phone.errors.append(error.message)
+            else:  # a code is already on its way: go and type it
+                session["otp_phone"] = e164
+                return redirect(url_for("auth.code"))
+        else:
+            session["otp_phone"] = e164
+            return redirect(url_for("auth.code"))
+    return render_template("auth/phone.html", form=form)
+
+
+@bp.route("/nhap-ma", methods=["GET", "POST"])
+@limiter.limit("30/hour", methods=["POST"])
+def code():
+    phone = session.get("otp_phone")
+    if not phone:
+        return redirect(url_for("auth.phone"))
+    form = CodeForm()
+    if form.validate_on_submit():
+        try:
+            otp.verify_code(phone, "sign_in", form.code.data)
+        except otp.OtpError as error:
+            form.code.errors.append(error.message)
+        else:
+            citizen = db.session.scalars(select(Citizen).where(Citizen.phone == phone)).first()
+            if citizen is None:
+                citizen = Citizen(phone=phone)
+                db.session.add(citizen)
+            citizen.last_sign_in_at = utcnow()
+            db.session.commit()
+            session.pop("otp_phone", None)
+            sign_in(citizen)
+            return redirect(session.pop("next", None) or url_for("citizen.home"))
+    return render_template(
+        "auth/code.html",
+        form=form,
+        resend_form=EmptyForm(),
+        notice=session.pop("otp_notice", None),
+        masked_phone=mask_phone(phone),
+        resend_after=otp.seconds_until_resend(phone, "sign_in"),
+        ttl_minutes=current_app.config["OTP_TTL_SECONDS"] // 60,
+    )
+
+
+@bp.post("/gui-lai-ma")
+@limiter.limit("10/hour")
+@limiter.limit("5/hour", key_func=_phone_key)
+def resend():
+    phone = session.get("otp_phone")
+    form = EmptyForm()
+    if not phone or not form.validate_on_submit():
+        return redirect(url_for("auth.phone"))
+    try:
+        otp.issue_code(phone, "sign_in")
+    except otp.OtpError as error:
+        session["otp_notice"] = error.message
+    else:
+        session["otp_notice"] = "Đã gửi mã mới. Mã cũ không còn dùng được."
+    return redirect(url_for("auth.code"))
+
+
+@bp.post("/dang-xuat")
+def sign_out():
+    if EmptyForm().validate_on_submit():
+        session.clear()
+    return redirect(url_for("citizen.home"))

@@ -1,0 +1,147 @@
+"""Citizen pages: QR landing, commune search, the wizard shell, dossiers, tracking."""
+
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import StringField
+from wtforms.validators import InputRequired
+
+from domain.catalog import CATALOG
+from domain.communes import get_commune, search_communes
+from domain.phones import mask_phone, national_format
+from extensions import db, limiter
+from models import Commune, Dossier, Draft
+from services.auth import citizen_required, current_citizen
+from services.tracking import lookup_dossier, status_json
+
+bp = Blueprint("citizen", __name__)
+
+
+class TrackForm(FlaskForm):
+    code = StringField("Mã hồ sơ", validators=[InputRequired("Hãy nhập mã hồ sơ")])
+    phone_last4 = StringField(
+        "4 số cuối của số điện thoại đã dùng khi nộp",
+        validators=[InputRequired("Hãy nhập 4 số cuối của số điện thoại")],
+    )
+
+
+def _groups():
+    return CATALOG["groups"]
+
+
+def _service_commune(code: str):
+    """The commune from the vietnam-provinces data, and its settings if it takes dossiers."""
+    if not (code.isdigit() and len(code) == 5):
+        return None, None
+    return get_commune(code), db.session.get(Commune, code)
+
+
+@bp.get("/")
+def home():
+    query = request.args.get("q", "").strip()[:80]
+    results = search_communes(query) if query else []
+    return render_template("citizen/home.html", query=query, results=results)
+
+
+@bp.get("/x/<code>")
+def commune_landing(code: str):
+    commune, settings = _service_commune(code)
+    if commune is None:
+        abort(404)
+    return render_template(
+        "citizen/landing.html", commune=commune, settings=settings, groups=_groups()
+    )
+
+
+@bp.get("/ho-so/moi")
+@citizen_required
+def new_dossier():
+    commune, settings = _service_commune(request.args.get("xa", ""))
+    group_ids = {g["id"] for g in _groups()}
+    group = request.args.get("nhom", "")
+    if commune is None or settings is None:
+        return redirect(url_for("citizen.home"))
+    if group not in group_ids:
+        return redirect(url_for("citizen.commune_landing", code=commune.code_str))
+    return _wizard_shell(commune=commune, group=group, draft_id="")
+
+
+@bp.get("/ho-so/nhap/<draft_id>")
+@citizen_required
+def resume_draft(draft_id: str):
+    draft = db.session.get(Draft, draft_id)
+    if draft is None or draft.citizen_id != current_citizen().id:
+        abort(404)
+    if draft.dossier_id is not None:
+        dossier = db.session.get(Dossier, draft.dossier_id)
+        return redirect(url_for("citizen.dossier_page", code=dossier.code))
+    return _wizard_shell(
+        commune=get_commune(draft.commune_code), group=draft.group_id or "", draft_id=draft.id
+    )
+
+
+def _wizard_shell(commune, group: str, draft_id: str):
+    citizen = current_citizen()
+    return render_template(
+        "citizen/wizard.html",
+        commune=commune,
+        group=group,
+        draft_id=draft_id,
+        account_phone=national_format(citizen.phone),
+    )
+
+
+@bp.get("/ho-so")
+@citizen_required
+def my_dossiers():
+    citizen = current_citizen()
+    dossiers = db.session.scalars(
+        select(Dossier).where(Dossier.citizen_id == citizen.id).order_by(Dossier.id.desc())
+    ).all()
+    drafts = db.session.scalars(
+        select(Draft)
+        .where(Draft.citizen_id == citizen.id, Draft.dossier_id.is_(None))
+        .order_by(Draft.updated_at.desc())
+    ).all()
+    return render_template(
+        "citizen/my_dossiers.html",
+        dossiers=[status_json(d) for d in dossiers],
+        drafts=drafts,
+        groups={g["id"]: g for g in _groups()},
+        phone=mask_phone(citizen.phone),
+    )
+
+
+@bp.get("/ho-so/<code>")
+@citizen_required
+def dossier_page(code: str):
+    dossier = db.session.scalars(select(Dossier).where(Dossier.code == code.upper())).first()
+    if dossier is None or dossier.citizen_id != current_citizen().id:
+        abort(404)
+    settings = db.session.get(Commune, dossier.commune_code)
+    return render_template(
+        "citizen/dossier.html",
+        dossier=status_json(dossier),
+        settings=settings,
+        fresh=request.args.get("moi") == "1",
+    )
+
+
+def _failed_track(response) -> bool:
+    return request.method == "POST" and response.status_code == 404
+
+
+@bp.route("/theo-doi", methods=["GET", "POST"])
+@limiter.limit("30/hour", methods=["POST"], deduct_when=_failed_track)
+def track():
+    form = TrackForm()
+    if form.validate_on_submit():
+        dossier = lookup_dossier(form.code.data, form.phone_last4.data)
+        if dossier is not None:
+            return render_template("citizen/track.html", form=form, dossier=status_json(dossier))
+        form.code.errors.append(
+            "Không tìm thấy hồ sơ với mã và 4 số cuối điện thoại này. Hãy kiểm tra lại mã "
+            "trong tin nhắn và số điện thoại đã dùng khi nộp."
+        )
+        return render_template("citizen/track.html", form=form, dossier=None), 404
+    return render_template("citizen/track.html", form=form, dossier=None)

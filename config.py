@@ -1,0 +1,76 @@
+"""Configuration read from the environment, with safe defaults for a bare machine."""
+
+import os
+import secrets
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = BASE_DIR / "instance"
+
+
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+def _secret_key() -> str:
+    """Keep one random key per install so sessions survive a restart.
+
+    A key set in the environment always wins; otherwise the first start
+    writes one under instance/ (never committed).
+    """
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    key_file = INSTANCE_DIR / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+class Config:
+    def __init__(self) -> None:
+        self.SECRET_KEY = _secret_key()
+        self.SQLALCHEMY_DATABASE_URI = os.environ.get(
+            "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'lienthong.sqlite3'}"
+        )
+        self.UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
+        self.MAX_UPLOAD_BYTES = _env_int("MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
+        self.MAX_IMAGE_PIXELS = _env_int("MAX_IMAGE_PIXELS", 40_000_000)
+        # Whole request bodies: one photo plus the multipart envelope.
+        self.MAX_CONTENT_LENGTH = self.MAX_UPLOAD_BYTES + 256 * 1024
+        self.MAX_JSON_BYTES = _env_int("MAX_JSON_BYTES", 256 * 1024)
+
+        self.SMS_BACKEND = os.environ.get("SMS_BACKEND", "console")
+        self.SMS_OUTBOX_FILE = os.environ.get(
+            "SMS_OUTBOX_FILE", str(INSTANCE_DIR / "sms-outbox.jsonl")
+        )
+        self.SMS_HTTP_URL = os.environ.get("SMS_HTTP_URL", "")
+        self.SMS_HTTP_API_KEY = os.environ.get("SMS_HTTP_API_KEY", "")
+        self.SMS_HTTP_TIMEOUT = _env_int("SMS_HTTP_TIMEOUT", 10)
+        self.SMS_CONSOLE_REVEAL = os.environ.get("SMS_CONSOLE_REVEAL", "0") == "1"
+
+        self.OTP_TTL_SECONDS = _env_int("OTP_TTL_SECONDS", 300)
+        self.OTP_MAX_ATTEMPTS = _env_int("OTP_MAX_ATTEMPTS", 5)
+        self.OTP_RESEND_SECONDS = _env_int("OTP_RESEND_SECONDS", 60)
+        self.OTP_PER_PHONE_PER_HOUR = _env_int("OTP_PER_PHONE_PER_HOUR", 5)
+
+        self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+        self.RATELIMIT_ENABLED = os.environ.get("RATELIMIT_ENABLED", "1") == "1"
+        self.RATELIMIT_HEADERS_ENABLED = True
+
+        self.SESSION_COOKIE_HTTPONLY = True
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "0") == "1"
+        self.PERMANENT_SESSION_LIFETIME = _env_int("SESSION_DAYS", 30) * 86400
+        self.WTF_CSRF_TIME_LIMIT = None  # tied to the session; long forms on slow phones
+
+        # The demo commune's justice officer: configuration, never a real person.
+        self.DEMO_OFFICER_NAME = os.environ.get(
+            "DEMO_OFFICER_NAME", "Công chức Tư pháp - Hộ tịch (số minh hoạ)"
+        )
+        self.DEMO_OFFICER_PHONE = os.environ.get("DEMO_OFFICER_PHONE", "0123 456 789")
+        self.DEMO_OFFICE_HOURS = os.environ.get(
+            "DEMO_OFFICE_HOURS", "Thứ Hai - Thứ Sáu, 7:30 - 11:30 và 13:30 - 17:00"
+        )

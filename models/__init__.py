@@ -1,0 +1,18 @@
+"""Database models. Import from here so Alembic sees every table."""
+
+from models.account import Citizen, OtpChallenge
+from models.commune import Commune
+from models.dossier import DailySequence, Dossier, DossierEvent, ProcedureProgress
+from models.draft import Draft, Upload
+
+__all__ = [
+    "Citizen",
+    "Commune",
+    "DailySequence",
+    "Dossier",
+    "DossierEvent",
+    "Draft",
+    "OtpChallenge",
+    "ProcedureProgress",
+    "Upload",
+]

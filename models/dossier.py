@@ -1,0 +1,80 @@
+from datetime import date, datetime
+
+from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from extensions import db
+from models.base import utcnow
+
+
+class Dossier(db.Model):
+    __tablename__ = "dossiers"
+    __table_args__ = (UniqueConstraint("citizen_id", "idempotency_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(48), unique=True)
+    citizen_id: Mapped[int] = mapped_column(ForeignKey("citizens.id"), index=True)
+    idempotency_key: Mapped[str] = mapped_column(String(64))
+    commune_code: Mapped[str] = mapped_column(String(5), index=True)
+    agency_code: Mapped[str] = mapped_column(String(32))
+    group_id: Mapped[str] = mapped_column(String(32))
+    procedure_ids: Mapped[list] = mapped_column(JSON)
+    answers: Mapped[dict] = mapped_column(JSON)
+    catalog_version: Mapped[str] = mapped_column(String(32))
+    status: Mapped[int] = mapped_column(default=1)
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    due_date: Mapped[date]
+
+    events: Mapped[list["DossierEvent"]] = relationship(
+        order_by="DossierEvent.id", back_populates="dossier"
+    )
+    progress: Mapped[list["ProcedureProgress"]] = relationship(
+        order_by="ProcedureProgress.position", back_populates="dossier"
+    )
+
+
+class DossierEvent(db.Model):
+    """Append-only timeline: who did what, when."""
+
+    __tablename__ = "dossier_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id"), index=True)
+    status: Mapped[int]
+    procedure_id: Mapped[str | None] = mapped_column(String(64))
+    actor: Mapped[str] = mapped_column(String(64))  # "citizen" or an office role
+    note: Mapped[str | None] = mapped_column(String(500))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    dossier: Mapped[Dossier] = relationship(back_populates="events")
+
+
+class ProcedureProgress(db.Model):
+    """Each component procedure of a linked dossier moves at its own agency."""
+
+    __tablename__ = "procedure_progress"
+    __table_args__ = (UniqueConstraint("dossier_id", "procedure_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id"))
+    procedure_id: Mapped[str] = mapped_column(String(64))
+    agency: Mapped[str] = mapped_column(String(32))
+    position: Mapped[int]
+    status: Mapped[int] = mapped_column(default=1)
+    due_date: Mapped[date]
+
+    dossier: Mapped[Dossier] = relationship(back_populates="progress")
+
+
+class DailySequence(db.Model):
+    """Per-agency, per-day counter behind the dossier code's XXXX.
+
+    Incremented in the same transaction that inserts the dossier, so a failed
+    submit rolls the number back: no gaps, no duplicates.
+    """
+
+    __tablename__ = "daily_sequences"
+
+    agency_code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    day: Mapped[date] = mapped_column(primary_key=True)
+    last: Mapped[int] = mapped_column(default=0)

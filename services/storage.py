@@ -1,0 +1,35 @@
+"""Uploaded pages live under UPLOAD_DIR, outside the web root, by random key."""
+
+import os
+import secrets
+from pathlib import Path
+
+from flask import current_app
+
+
+def _path(key: str) -> Path:
+    if not key.isalnum():  # keys are ours, but never let one walk the tree
+        raise ValueError("bad storage key")
+    return Path(current_app.config["UPLOAD_DIR"]) / key[:2] / key
+
+
+def save(data: bytes) -> str:
+    """Write atomically (temp file, fsync, rename) so a crash leaves no half file."""
+    key = secrets.token_hex(16)
+    path = _path(key)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    with open(tmp, "wb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+    return key
+
+
+def load(key: str) -> bytes:
+    return _path(key).read_bytes()
+
+
+def delete(key: str) -> None:
+    _path(key).unlink(missing_ok=True)

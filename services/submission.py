@@ -1,0 +1,173 @@
+"""Turning a checked draft into a dossier with its code, exactly once."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
+
+from domain import validation
+from domain.catalog import CATALOG
+from domain.dossier_code import format_code
+from domain.statuses import Status
+from domain.working_days import VN_TZ, due_date
+from extensions import db
+from models import Commune, DailySequence, Dossier, DossierEvent, Draft, ProcedureProgress, Upload
+from models.base import as_utc, utcnow
+
+
+@dataclass
+class SubmitProblem(Exception):
+    code: str
+    message: str
+    fields: dict | None = None
+
+
+def existing_dossier(citizen_id: int, idempotency_key: str) -> Dossier | None:
+    return db.session.scalars(
+        select(Dossier).where(
+            Dossier.citizen_id == citizen_id, Dossier.idempotency_key == idempotency_key
+        )
+    ).first()
+
+
+def missing_attachments(draft: Draft, uploads: list[Upload]) -> list[dict]:
+    have = {u.attachment_id for u in uploads}
+    required = validation.attachments_for(draft.group_id, draft.procedure_ids, draft.answers)
+    return [
+        {"id": a["id"], "title": a["title"]}
+        for a in required
+        if a.get("required") and a["id"] not in have
+    ]
+
+
+def check_draft(draft: Draft, uploads: list[Upload], today: date) -> dict:
+    """Everything the server would refuse, as the check endpoint reports it."""
+    selection_error = validation.check_selection(draft.group_id, draft.procedure_ids)
+    fields = (
+        {}
+        if selection_error
+        else validation.validate_answers(
+            draft.group_id, draft.procedure_ids, draft.answers, today=today
+        )
+    )
+    missing = [] if selection_error else missing_attachments(draft, uploads)
+    return {
+        "ok": not selection_error and not fields and not missing,
+        "selection_error": selection_error,
+        "fields": fields,
+        "missing_attachments": missing,
+    }
+
+
+def procedure_days(procedure_id: str) -> int:
+    return int(CATALOG["procedures"][procedure_id]["processing"]["working_days"])
+
+
+def plan_deadlines(group_id: str, procedure_ids: list[str], received_at: datetime):
+    """Due date per component procedure, and for the whole linked dossier.
+
+    The receiving procedure (registration) comes first; the linked agencies
+    then work in parallel, each with its own time counted after it.
+    """
+    first, *rest = procedure_ids
+    base = procedure_days(first)
+    per_procedure = {first: due_date(received_at, base)}
+    for pid in rest:
+        per_procedure[pid] = due_date(received_at, base + procedure_days(pid))
+    group = next(g for g in CATALOG["groups"] if g["id"] == group_id)
+    overall = max(per_procedure.values())
+    if group.get("working_days") is not None:
+        overall = max(overall, due_date(received_at, int(group["working_days"])))
+    return per_procedure, overall
+
+
+def next_sequence(agency_code: str, day: date) -> int:
+    """Take the next number for the agency's day inside the caller's transaction."""
+    insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
+    db.session.execute(
+        insert(DailySequence)
+        .values(agency_code=agency_code, day=day, last=0)
+        .on_conflict_do_nothing()
+    )
+    return db.session.execute(
+        update(DailySequence)
+        .where(DailySequence.agency_code == agency_code, DailySequence.day == day)
+        .values(last=DailySequence.last + 1)
+        .returning(DailySequence.last)
+    ).scalar_one()
+
+
+def ordered_procedures(group_id: str, procedure_ids: list[str]) -> list[str]:
+    group = next(g for g in CATALOG["groups"] if g["id"] == group_id)
+    return [p for p in group["procedures"] if p in procedure_ids]
+
+
+def create_dossier(citizen_id: int, draft: Draft, idempotency_key: str) -> Dossier:
+    """Insert the dossier, its timeline and its files in one transaction.
+
+    Returns the dossier already made for this key or draft if there is one
+    (a retry, a double tap, a second tab).
+    """
+    commune = db.session.get(Commune, draft.commune_code)
+    if commune is None:
+        raise SubmitProblem(
+            "commune_not_enabled",
+            "Xã này chưa nhận hồ sơ trực tuyến trên hệ thống. Hãy liên hệ UBND xã.",
+        )
+    received_at = utcnow()
+    local_day = as_utc(received_at).astimezone(VN_TZ).date()
+    procedures = ordered_procedures(draft.group_id, draft.procedure_ids)
+    per_procedure, overall = plan_deadlines(draft.group_id, procedures, as_utc(received_at))
+    answers = validation.clean_answers(draft.group_id, procedures, draft.answers)
+    try:
+        sequence = next_sequence(commune.agency_code, local_day)
+        dossier = Dossier(
+            code=format_code(commune.agency_code, local_day, sequence),
+            citizen_id=citizen_id,
+            idempotency_key=idempotency_key,
+            commune_code=draft.commune_code,
+            agency_code=commune.agency_code,
+            group_id=draft.group_id,
+            procedure_ids=procedures,
+            answers=answers,
+            catalog_version=CATALOG["version"],
+            status=Status.SUBMITTED,
+            received_at=received_at,
+            due_date=overall,
+        )
+        db.session.add(dossier)
+        db.session.flush()
+        db.session.add(
+            DossierEvent(
+                dossier_id=dossier.id,
+                status=Status.SUBMITTED,
+                actor="citizen",
+                note="Công dân nộp hồ sơ trực tuyến",
+                at=received_at,
+            )
+        )
+        for position, pid in enumerate(procedures):
+            db.session.add(
+                ProcedureProgress(
+                    dossier_id=dossier.id,
+                    procedure_id=pid,
+                    agency=CATALOG["procedures"][pid]["agency"],
+                    position=position,
+                    due_date=per_procedure[pid],
+                )
+            )
+        db.session.execute(
+            update(Upload).where(Upload.draft_id == draft.id).values(dossier_id=dossier.id)
+        )
+        draft.dossier_id = dossier.id
+        db.session.commit()
+    except IntegrityError:
+        # Another request with the same key won the race: answer with its dossier.
+        db.session.rollback()
+        dossier = existing_dossier(citizen_id, idempotency_key)
+        if dossier is None:
+            raise
+    return dossier

@@ -1,0 +1,123 @@
+"""Cross-cutting web behaviour: headers, compression, errors, asset URLs."""
+
+import gzip
+import hashlib
+from functools import cache
+from pathlib import Path
+
+from flask import Flask, current_app, jsonify, render_template, request, url_for
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; "
+    "connect-src 'self'; worker-src 'self'; manifest-src 'self'; object-src 'none'; "
+    "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+COMPRESSIBLE = ("text/", "application/json", "application/javascript", "image/svg+xml")
+
+ERROR_MESSAGES = {
+    400: "Yêu cầu không hợp lệ. Hãy tải lại trang và thử lại.",
+    403: "Bạn không có quyền xem trang này.",
+    404: "Không tìm thấy trang hoặc hồ sơ này. Hãy kiểm tra lại đường dẫn hoặc mã hồ sơ.",
+    405: "Thao tác này không được hỗ trợ.",
+    413: "Dữ liệu gửi lên quá lớn. Hãy chụp lại ảnh hoặc gửi ít hơn.",
+    415: "Định dạng dữ liệu không được hỗ trợ.",
+    429: "Bạn đã thử quá nhiều lần. Hãy đợi vài phút rồi thử lại.",
+    500: "Hệ thống đang gặp lỗi. Thông tin của bạn vẫn được giữ. Hãy thử lại sau ít phút.",
+}
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def error_response(status: int, code: str, message: str, fields: dict | None = None):
+    if wants_json():
+        body = {"error": {"code": code, "message": message}}
+        if fields:
+            body["error"]["fields"] = fields
+        return jsonify(body), status
+    return render_template("error.html", status=status, message=message), status
+
+
+@cache
+def _asset_hash(path: str) -> str:
+    data = (Path(current_app.static_folder) / path).read_bytes()
+    return hashlib.sha256(data).hexdigest()[:10]
+
+
+def asset_url(path: str) -> str:
+    """Static URLs carry a content hash so they can be cached for a year."""
+    return url_for("static", filename=path, v=_asset_hash(path))
+
+
+def vn_time(value) -> str:
+    from domain.clock import VN_TZ
+    from models.base import as_utc
+
+    return as_utc(value).astimezone(VN_TZ).strftime("%H:%M %d/%m/%Y")
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.globals["asset_url"] = asset_url
+    app.jinja_env.filters["vn_time"] = vn_time
+
+    @app.after_request
+    def security_headers(response):
+        h = response.headers
+        h.setdefault("Content-Security-Policy", CSP)
+        h.setdefault("X-Content-Type-Options", "nosniff")
+        h.setdefault("Referrer-Policy", "same-origin")
+        h.setdefault("Permissions-Policy", "camera=(self), microphone=(), geolocation=()")
+        h.setdefault("X-Frame-Options", "DENY")
+        if request.path.startswith("/static/") and request.args.get("v"):
+            h["Cache-Control"] = "public, max-age=31536000, immutable"
+        elif "Cache-Control" not in h:
+            # Pages hold a per-user CSRF token and answers: never cache them.
+            h["Cache-Control"] = "no-store"
+        return response
+
+    @app.after_request
+    def compress(response):
+        if (
+            response.direct_passthrough
+            or response.status_code < 200
+            or "Content-Encoding" in response.headers
+            or "gzip" not in request.headers.get("Accept-Encoding", "")
+            or not (response.mimetype or "").startswith(COMPRESSIBLE)
+        ):
+            return response
+        data = response.get_data()
+        if len(data) < 500:
+            return response
+        response.set_data(gzip.compress(data, compresslevel=6, mtime=0))
+        response.headers["Content-Encoding"] = "gzip"
+        response.headers["Content-Length"] = str(len(response.get_data()))
+        response.vary.add("Accept-Encoding")
+        return response
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return error_response(
+            400,
+            "csrf",
+            "Phiên làm việc đã hết hạn hoặc trang đã cũ. Hãy tải lại trang rồi thử lại; "
+            "thông tin đã nhập vẫn được giữ.",
+        )
+
+    @app.errorhandler(HTTPException)
+    def http_error(error):
+        status = error.code or 500
+        message = ERROR_MESSAGES.get(status, ERROR_MESSAGES[400])
+        if status == 429:
+            return error_response(status, "rate_limited", message)
+        return error_response(status, error.name.lower().replace(" ", "_"), message)
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error):
+        app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+        from extensions import db
+
+        db.session.rollback()
+        return error_response(500, "server_error", ERROR_MESSAGES[500])

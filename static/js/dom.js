@@ -1,0 +1,33 @@
+// A tiny element builder: text always goes in as text, never as HTML.
+export function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (value === false || value === null || value === undefined) continue;
+    if (key === 'class') node.className = value;
+    else if (key.startsWith('on')) node.addEventListener(key.slice(2), value);
+    else if (value === true) node.setAttribute(key, '');
+    else node.setAttribute(key, value);
+  }
+  for (const child of children.flat()) {
+    if (child === null || child === undefined || child === false) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return node;
+}
+
+export function errorSummary(errors, labels) {
+  const keys = Object.keys(errors);
+  if (!keys.length) return null;
+  return el(
+    'div',
+    { class: 'error-summary', role: 'alert', tabindex: '-1' },
+    el('h2', {}, 'Có vấn đề cần sửa'),
+    el(
+      'ul',
+      {},
+      keys.map((key) =>
+        el('li', {}, el('a', { href: '#f-' + key.replace('.', '-') }, errors[key] || labels[key])),
+      ),
+    ),
+  );
+}
