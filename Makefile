@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 FLASK := $(BIN)/flask --app app
 
-.PHONY: help run setup db test lint format codes chromium bench-shrink clean
+.PHONY: help run setup db test lint format codes chromium bench-shrink bench-web clean
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
 
@@ -55,3 +55,6 @@ bench-shrink: setup chromium ## Size of a 12 MP photo after the browser shrinks 
 
 clean: ## Remove the venv and the local database
 	rm -rf $(VENV) instance
+
+bench-web: setup chromium ## Bytes transferred: first load of /x/05665 and the wizard's JS+CSS
+	$(BIN)/python bench/web_bytes.py

@@ -14,8 +14,13 @@ def default_agency_code(commune_code: str) -> str:
     return f"X{commune_code}"
 
 
-def enable_commune(code: str, officer_name: str, officer_phone: str, office_hours: str,
-                   agency_code: str | None = None) -> Commune:
+def enable_commune(
+    code: str,
+    officer_name: str,
+    officer_phone: str,
+    office_hours: str,
+    agency_code: str | None = None,
+) -> Commune:
     if get_commune(code) is None:
         raise click.ClickException(f"No commune with code {code}")
     commune = db.session.get(Commune, code) or Commune(code=code)

@@ -2,12 +2,12 @@
 
 import time
 
+from domain.catalog import CATALOG
 from sqlalchemy import select
 
-from domain.catalog import CATALOG
 from domain.communes import get_commune
 from extensions import db
-from models import Draft, Dossier, Upload
+from models import Dossier, Draft, Upload
 from models.base import utcnow
 
 

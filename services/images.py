@@ -65,8 +65,7 @@ MESSAGES = {
     "unsupported_type": f"Ảnh này có định dạng chưa được hỗ trợ. {_RETAKE}",
     "truncated": "Ảnh bị lỗi hoặc tải lên chưa hết. Hãy thử tải lên lại.",
     "too_many_pixels": (
-        "Ảnh có kích thước quá lớn. Hãy chụp lại bằng máy ảnh của điện thoại "
-        "hoặc chọn ảnh nhỏ hơn."
+        "Ảnh có kích thước quá lớn. Hãy chụp lại bằng máy ảnh của điện thoại hoặc chọn ảnh nhỏ hơn."
     ),
 }
 
@@ -238,8 +237,7 @@ def sanitize_image(
     if len(data) > max_bytes:
         raise ImageRejected(
             "too_large",
-            f"Ảnh quá lớn (hơn {_human_size(max_bytes)}). "
-            "Hãy chụp lại hoặc chọn ảnh nhỏ hơn.",
+            f"Ảnh quá lớn (hơn {_human_size(max_bytes)}). Hãy chụp lại hoặc chọn ảnh nhỏ hơn.",
         )
 
     if data.startswith(_JPEG_MAGIC):

@@ -44,9 +44,7 @@ def _digest(nonce: str, code: str) -> str:
 
 
 def _latest(phone: str, purpose: str, draft_id: str | None) -> OtpChallenge | None:
-    query = select(OtpChallenge).where(
-        OtpChallenge.phone == phone, OtpChallenge.purpose == purpose
-    )
+    query = select(OtpChallenge).where(OtpChallenge.phone == phone, OtpChallenge.purpose == purpose)
     if draft_id is not None:
         query = query.where(OtpChallenge.draft_id == draft_id)
     return db.session.scalars(query.order_by(OtpChallenge.id.desc()).limit(1)).first()

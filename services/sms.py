@@ -290,7 +290,9 @@ def sender_from_config(config: Mapping) -> SmsSender:
     if backend == "http":
         url = config.get("SMS_HTTP_URL")
         key = config.get("SMS_HTTP_API_KEY")
-        missing = [name for name, value in (("SMS_HTTP_URL", url), ("SMS_HTTP_API_KEY", key)) if not value]
+        missing = [
+            name for name, value in (("SMS_HTTP_URL", url), ("SMS_HTTP_API_KEY", key)) if not value
+        ]
         if missing:
             verb = "is" if len(missing) == 1 else "are"
             raise ValueError(f"SMS_BACKEND is 'http' but {' and '.join(missing)} {verb} not set")

@@ -3,13 +3,13 @@
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from domain.catalog import CATALOG
 from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from domain import validation
-from domain.catalog import CATALOG
 from domain.dossier_code import format_code
 from domain.statuses import Status
 from domain.working_days import VN_TZ, due_date

@@ -2,10 +2,10 @@
 
 import hmac
 
+from domain.catalog import CATALOG
 from sqlalchemy import select
 
 from domain import statuses
-from domain.catalog import CATALOG
 from domain.communes import get_commune
 from domain.dossier_code import format_code, parse_code
 from domain.phones import last4
@@ -67,7 +67,9 @@ def lookup_dossier(code: str, phone_last4: str) -> Dossier | None:
     digits = "".join(ch for ch in phone_last4 if ch.isdigit())
     if parsed is None or len(digits) != 4:
         return None
-    dossier = db.session.scalars(select(Dossier).where(Dossier.code == format_code(*parsed))).first()
+    dossier = db.session.scalars(
+        select(Dossier).where(Dossier.code == format_code(*parsed))
+    ).first()
     if dossier is None:
         return None
     phone = db.session.get(Citizen, dossier.citizen_id).phone

@@ -21,10 +21,7 @@ from services.sms import SmsError
 from services.submission import SubmitProblem, check_draft, create_dossier, existing_dossier
 from services.tracking import lookup_dossier, status_json
 
-SUBMITTED_SMS = (
-    "Ho so {code} da duoc nop den UBND {commune}. Han giai quyet: {due}. "
-    "Tra cuu: {url}"
-)
+SUBMITTED_SMS = "Ho so {code} da duoc nop den UBND {commune}. Han giai quyet: {due}. Tra cuu: {url}"
 
 
 def _checked_draft(citizen, draft_id: str):
@@ -35,8 +32,12 @@ def _checked_draft(citizen, draft_id: str):
     if not result["ok"]:
         message = (
             result["selection_error"]
-            or (result["missing_attachments"] and "Còn thiếu ảnh giấy tờ: "
-                + ", ".join(a["title"] for a in result["missing_attachments"]) + ".")
+            or (
+                result["missing_attachments"]
+                and "Còn thiếu ảnh giấy tờ: "
+                + ", ".join(a["title"] for a in result["missing_attachments"])
+                + "."
+            )
             or "Một số thông tin chưa đúng. Hãy sửa các mục được đánh dấu."
         )
         raise ApiError(422, "incomplete", message, result["fields"] or None)
@@ -137,7 +138,12 @@ def _notify_submitted(citizen: Citizen, dossier: Dossier) -> None:
     "get",
     "/dossiers",
     "Các hồ sơ của tôi",
-    {200: {"type": "object", "properties": {"dossiers": {"type": "array", "items": DOSSIER_STATUS}}}},
+    {
+        200: {
+            "type": "object",
+            "properties": {"dossiers": {"type": "array", "items": DOSSIER_STATUS}},
+        }
+    },
 )
 def my_dossiers(citizen):
     rows = db.session.scalars(

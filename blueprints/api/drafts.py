@@ -1,12 +1,12 @@
 import uuid
-from domain.clock import today_vn
 
+from domain.catalog import CATALOG
 from flask import jsonify
 
 from blueprints.api import bp
 from blueprints.api.common import ApiError, citizen_api, json_body, not_found
 from blueprints.api.spec import CHECK_RESULT, DRAFT, DRAFT_PATCH, DRAFT_PUT, documented
-from domain.catalog import CATALOG
+from domain.clock import today_vn
 from domain.communes import get_commune
 from extensions import db
 from models import Draft
@@ -102,7 +102,11 @@ def get_draft(citizen, draft_id: str):
 @bp.patch("/drafts/<draft_id>")
 @citizen_api
 @documented(
-    "patch", "/drafts/{draft_id}", "Lưu một phần bản nháp", {200: DRAFT, 409: None}, request=DRAFT_PATCH
+    "patch",
+    "/drafts/{draft_id}",
+    "Lưu một phần bản nháp",
+    {200: DRAFT, 409: None},
+    request=DRAFT_PATCH,
 )
 def patch_draft(citizen, draft_id: str):
     body = json_body(DRAFT_PATCH)

@@ -212,7 +212,9 @@ def documented(method: str, path: str, summary: str, responses: dict, request=No
 
 def _path_params(path: str) -> list[dict]:
     names = [part[1:-1] for part in path.split("/") if part.startswith("{")]
-    return [{"name": n, "in": "path", "required": True, "schema": {"type": "string"}} for n in names]
+    return [
+        {"name": n, "in": "path", "required": True, "schema": {"type": "string"}} for n in names
+    ]
 
 
 def openapi_document() -> dict:
@@ -236,7 +238,10 @@ def openapi_document() -> dict:
             operation["parameters"] = params
         if op["request"] is not None:
             media = op.get("request_media", "application/json")
-            operation["requestBody"] = {"required": True, "content": {media: {"schema": op["request"]}}}
+            operation["requestBody"] = {
+                "required": True,
+                "content": {media: {"schema": op["request"]}},
+            }
         paths.setdefault(op["path"], {})[op["method"]] = operation
     return {
         "openapi": "3.1.0",

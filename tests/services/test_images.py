@@ -1,18 +1,12 @@
 import io
 import struct
-import sys
 import zlib
-from pathlib import Path
 
 import pytest
 from PIL import ExifTags, Image, ImageDraw, ImageFile, PngImagePlugin
 
-_ROOT = str(Path(__file__).resolve().parents[2])
-if _ROOT not in sys.path:
-    sys.path.insert(0, _ROOT)
-
-from services import images  # noqa: E402
-from services.images import ImageRejected, SanitizedImage, sanitize_image  # noqa: E402
+from services import images
+from services.images import ImageRejected, SanitizedImage, sanitize_image
 
 JPEG_MAGIC = b"\xff\xd8\xff"
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"

@@ -10,13 +10,7 @@ from pathlib import Path
 
 import pytest
 
-# The repository root is not on sys.path under --import-mode=importlib without a
-# `pythonpath` setting; make `services` importable when this directory runs alone.
-_ROOT = str(Path(__file__).resolve().parents[2])
-if _ROOT not in sys.path:
-    sys.path.insert(0, _ROOT)
-
-from services.sms import (  # noqa: E402
+from services.sms import (
     ConsoleSender,
     FileSender,
     HttpSender,
@@ -27,6 +21,7 @@ from services.sms import (  # noqa: E402
     sender_from_config,
 )
 
+ROOT = str(Path(__file__).resolve().parents[2])
 PHONE = "+84912345678"
 BODY = "Mã xác nhận của bạn là 482913. Không chia sẻ mã này."
 
@@ -141,7 +136,7 @@ for i in range(int(sys.argv[4])):
 def test_file_backend_concurrent_processes(tmp_path):
     path = tmp_path / "outbox.jsonl"
     procs = [
-        subprocess.Popen([sys.executable, "-c", _WRITER, _ROOT, str(path), str(n), "30"])
+        subprocess.Popen([sys.executable, "-c", _WRITER, ROOT, str(path), str(n), "30"])
         for n in range(4)
     ]
     assert [p.wait(60) for p in procs] == [0, 0, 0, 0]

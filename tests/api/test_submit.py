@@ -1,0 +1,146 @@
+"""Submitting a dossier: checks, confirmation code, idempotency, the code and its sequence."""
+
+import re
+import threading
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from domain.clock import VN_TZ
+from extensions import db
+from models import Dossier, Upload
+from tests.api.flow import complete_draft, confirmation_code, upload_page
+from tests.api.spec_check import assert_matches_spec
+from tests.conftest import Api, make_citizen, read_sms
+from tests.helpers import new_draft_id
+
+KEY = "k" * 32
+
+
+def submit(api, draft_id, code, key=KEY):
+    return api.post(
+        "/dossiers",
+        json={"draft_id": draft_id, "idempotency_key": key, "confirmation_code": code},
+    )
+
+
+def test_a_complete_birth_draft_becomes_a_dossier_with_a_circular_01_code(api, app):
+    draft_id = complete_draft(api)
+    response = submit(api, draft_id, confirmation_code(api, app, draft_id))
+    assert response.status_code == 201, response.get_json()
+    assert_matches_spec("post", "/dossiers", response)
+    code = response.get_json()["code"]
+    today = datetime.now(VN_TZ).strftime("%y%m%d")
+    assert re.fullmatch(rf"X05665-{today}-0001", code)
+    with app.app_context():
+        dossier = db.session.scalars(select(Dossier)).one()
+        assert dossier.code == code
+        assert len(dossier.progress) == 3
+        files = db.session.scalars(select(Upload).where(Upload.dossier_id == dossier.id)).all()
+        assert files
+
+
+def test_the_dossier_code_also_arrives_by_sms(api, app):
+    draft_id = complete_draft(api)
+    code = submit(api, draft_id, confirmation_code(api, app, draft_id)).get_json()["code"]
+    assert code in read_sms(app)[-1]["body"]
+
+
+def test_repeating_a_submit_with_the_same_key_returns_the_same_dossier(api, app):
+    draft_id = complete_draft(api)
+    otp = confirmation_code(api, app, draft_id)
+    first = submit(api, draft_id, otp)
+    second = submit(api, draft_id, otp)
+    assert first.status_code == 201
+    assert second.status_code == 200
+    assert second.get_json()["code"] == first.get_json()["code"]
+    assert second.get_json()["replayed"] is True
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Dossier)) == 1
+
+
+def test_a_second_key_for_an_already_submitted_draft_returns_its_dossier(api, app):
+    draft_id = complete_draft(api)
+    first = submit(api, draft_id, confirmation_code(api, app, draft_id))
+    again = submit(api, draft_id, "000000", key="z" * 32)
+    assert again.status_code == 200
+    assert again.get_json()["code"] == first.get_json()["code"]
+
+
+def test_a_wrong_confirmation_code_is_refused_and_no_dossier_is_made(api, app):
+    draft_id = complete_draft(api)
+    real = confirmation_code(api, app, draft_id)
+    wrong = "000000" if real != "000000" else "111111"
+    response = submit(api, draft_id, wrong)
+    assert response.status_code == 400
+    assert "còn 4 lần" in response.get_json()["error"]["message"]
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Dossier)) == 0
+
+
+def test_a_draft_missing_a_required_photo_cannot_ask_for_a_code(api, app):
+    draft_id = complete_draft(api)
+    with app.app_context():
+        db.session.execute(Upload.__table__.delete())
+        db.session.commit()
+    response = api.post(f"/drafts/{draft_id}/confirmation-code")
+    assert response.status_code == 422
+    assert "Còn thiếu ảnh" in response.get_json()["error"]["message"]
+
+
+def test_a_draft_with_invalid_answers_cannot_be_submitted(api, app):
+    draft_id = complete_draft(api)
+    api.patch(f"/drafts/{draft_id}", json={"answers": {"tre.ngay_sinh": "2999-01-01"}})
+    response = api.post(f"/drafts/{draft_id}/check")
+    assert response.status_code == 200
+    assert_matches_spec("post", f"/drafts/{draft_id}/check", response)
+    body = response.get_json()
+    assert body["ok"] is False
+    assert "tre.ngay_sinh" in body["fields"]
+    assert api.post(f"/drafts/{draft_id}/confirmation-code").status_code == 422
+
+
+def test_a_submitted_draft_can_no_longer_be_edited_or_given_photos(api, app):
+    draft_id = complete_draft(api)
+    submit(api, draft_id, confirmation_code(api, app, draft_id))
+    assert api.patch(f"/drafts/{draft_id}", json={"step": "x"}).status_code == 409
+    assert upload_page(api, draft_id, "x").status_code in (400, 409)
+
+
+def test_group_two_with_three_chained_procedures_is_accepted(api, app):
+    procedures = ["dang-ky-khai-tu", "xoa-thuong-tru", "tro-cap-mai-tang"]
+    draft_id = complete_draft(api, "khai-tu", procedures)
+    response = submit(api, draft_id, confirmation_code(api, app, draft_id))
+    assert response.status_code == 201, response.get_json()
+    with app.app_context():
+        dossier = db.session.scalars(select(Dossier)).one()
+        assert dossier.procedure_ids == procedures
+
+
+def test_concurrent_submits_get_consecutive_codes_without_gaps_or_duplicates(app):
+    """Eight citizens submit at the same moment, each on its own thread and connection."""
+    ready = []
+    for i in range(8):
+        phone = f"+8491234{i:04d}"
+        client = app.test_client()
+        with client.session_transaction() as session:
+            session["citizen_id"] = make_citizen(app, phone)
+        client.phone = phone
+        api = Api(client)
+        draft_id = complete_draft(api)
+        ready.append((api, draft_id, confirmation_code(api, app, draft_id)))
+    results = []
+    barrier = threading.Barrier(len(ready))
+
+    def go(api, draft_id, otp):
+        barrier.wait()
+        results.append(submit(api, draft_id, otp, key=new_draft_id()))
+
+    threads = [threading.Thread(target=go, args=args) for args in ready]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert [r.status_code for r in results] == [201] * 8
+    sequences = sorted(int(r.get_json()["code"][-4:]) for r in results)
+    assert sequences == list(range(1, 9))

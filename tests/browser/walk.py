@@ -1,0 +1,102 @@
+"""Walking the wizard like a citizen: fill each page from a table of answers."""
+
+import io
+import re
+
+from domain.catalog import CATALOG
+from PIL import Image
+from playwright.sync_api import Page, expect
+
+from domain import validation
+from tests.conftest import last_code
+
+
+def photo(tmp_path, name="trang.jpg", size=(1600, 1200)) -> str:
+    path = tmp_path / name
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (220, 210, 190)).save(buffer, "JPEG", quality=85)
+    path.write_bytes(buffer.getvalue())
+    return str(path)
+
+
+def sign_in(page: Page, app, phone="0912 345 678", e164="+84912345678"):
+    page.get_by_role("link", name="Tài khoản số điện thoại").click()
+    page.get_by_label("Số điện thoại di động của bạn").fill(phone)
+    page.get_by_role("button", name="Gửi mã xác nhận").click()
+    expect(page.get_by_role("heading", name="Nhập mã xác nhận")).to_be_visible()
+    page.get_by_label("Nhập mã xác nhận").fill(last_code(app, e164))
+    page.get_by_role("button", name="Tiếp tục").click()
+
+
+def option_label(field, value) -> str:
+    options = field.get("options") or CATALOG["options"][field["options_ref"]]
+    for option in options:
+        if isinstance(option, str) and option == value:
+            return option
+        if isinstance(option, dict) and option["value"] == value:
+            return option["label"]
+    raise AssertionError(f"{value} not an option of {field['id']}")
+
+
+def fill_section(page: Page, section_id: str, answers: dict):
+    for field in validation.visible_fields(section_id, answers):
+        key = f"{section_id}.{field['id']}"
+        value = answers.get(key, "")
+        dom_id = "f-" + key.replace(".", "-")
+        kind = field["type"]
+        if kind == "radio":
+            if value:
+                page.locator(f"input[name='{key}'][value='{value}']").check()
+        elif kind == "checkbox":
+            box = page.locator(f"input[name='{key}']")
+            box.check() if value == "co" else box.uncheck()
+        elif kind == "select":
+            page.locator(f"#{dom_id}").select_option(value or "")
+        elif kind == "commune":
+            if value:
+                from domain.communes import get_commune
+
+                commune = get_commune(value)
+                page.locator(f"#{dom_id}").fill(commune.name)
+                page.get_by_role("button", name=commune.label).click()
+                expect(page.locator(f"[data-chosen='{key}']")).to_contain_text(commune.name)
+        else:
+            page.locator(f"#{dom_id}").fill(value)
+
+
+def walk_wizard(page: Page, app, tmp_path, group_id: str, procedures: list[str], answers: dict):
+    """From the procedures page to the dossier code; returns the code."""
+    expect(page.get_by_role("heading", name="Bạn cần làm những thủ tục nào?")).to_be_visible()
+    group = next(g for g in CATALOG["groups"] if g["id"] == group_id)
+    for pid in group["procedures"]:
+        if pid in group["required"]:
+            continue
+        box = page.locator(f"#p-{pid}")
+        box.check() if pid in procedures else box.uncheck()
+    page.get_by_role("button", name="Tiếp tục").click()
+    sections = validation.sections_for(group_id, procedures)
+    total = len(sections) + len(validation.attachments_for(group_id, procedures, answers)) + 3
+    for index, section_id in enumerate(sections, start=2):
+        expect(
+            page.get_by_role("heading", name=CATALOG["sections"][section_id]["title"])
+        ).to_be_visible()
+        expect(page.locator(".step")).to_have_text(f"Bước {index}/{total}")
+        fill_section(page, section_id, answers)
+        page.get_by_role("button", name="Tiếp tục").click()
+    for attachment in validation.attachments_for(group_id, procedures, answers):
+        expect(page.get_by_role("heading", name=attachment["title"])).to_be_visible()
+        if attachment.get("required"):
+            page.get_by_label("Chụp ảnh").set_input_files(photo(tmp_path))
+            expect(page.get_by_text("Đã tải lên trang 1.")).to_be_visible()
+            expect(page.locator(".photos img")).to_have_count(1)
+        page.get_by_role("button", name="Tiếp tục").click()
+    expect(page.get_by_role("heading", name="Kiểm tra lại thông tin")).to_be_visible()
+    page.get_by_role("button", name="Tiếp tục để xác nhận và nộp").click()
+    page.get_by_role("button", name="Gửi mã xác nhận").click()
+    expect(page.get_by_text("Đã gửi mã đến số")).to_be_visible()
+    page.get_by_label("Mã xác nhận (6 chữ số)").fill(last_code(app, "+84912345678"))
+    page.get_by_role("button", name="Nộp hồ sơ").click()
+    expect(page.get_by_role("heading", name="Đã nộp hồ sơ")).to_be_visible()
+    code = page.locator("#dossier-code").inner_text()
+    assert re.fullmatch(r"X05665-\d{6}-\d{4}", code)
+    return code
