@@ -15,6 +15,7 @@ KHONG = "khong"
 VN = "VN"
 
 
+# fmt: off
 def _when(field: str, value: str) -> dict:
     return {"field": field, "equals": value}
 
@@ -119,7 +120,7 @@ SECTIONS: dict[str, dict] = {
              "hint": "Ví dụ: Số 12, thôn Làng Mới."},
             {"id": "giay_chung_sinh", "label": "Trẻ có giấy chứng sinh không?",
              "name": "việc trẻ có giấy chứng sinh hay không", "type": "radio",
-             "messages": {"required": "Hãy chọn Có nếu trẻ có giấy chứng sinh, "
+             "messages": {"required_choice": "Hãy chọn Có nếu trẻ có giấy chứng sinh, "
                           "hoặc Không nếu không có."},
              "hint": "Nếu không có, bạn cần nộp văn bản xác nhận của người làm chứng "
              "hoặc giấy cam đoan về việc sinh.",
@@ -140,7 +141,7 @@ SECTIONS: dict[str, dict] = {
         "fields": [
             {"id": "co_thong_tin", "label": "Đã xác định được cha của trẻ chưa?",
              "name": "việc đã xác định được cha của trẻ hay chưa", "type": "radio",
-             "messages": {"required": "Hãy chọn Có nếu khai thông tin của cha, "
+             "messages": {"required_choice": "Hãy chọn Có nếu khai thông tin của cha, "
                           "hoặc Chưa nếu chưa xác định được cha."},
              "options": [
                  {"value": CO, "label": "Có, tôi khai thông tin của cha"},
@@ -157,7 +158,8 @@ SECTIONS: dict[str, dict] = {
             {"id": "da_ket_hon", "label": "Cha và mẹ của trẻ đã đăng ký kết hôn chưa?",
              "name": "việc cha mẹ đã đăng ký kết hôn hay chưa", "type": "radio",
              "when": _CHA_KNOWN,
-             "messages": {"required": "Hãy chọn cha mẹ của trẻ đã hay chưa đăng ký kết hôn."},
+             "messages": {"required_choice": "Hãy chọn cha mẹ của trẻ đã hay chưa "
+                          "đăng ký kết hôn."},
              "options": [
                  {"value": CO, "label": "Đã đăng ký kết hôn"},
                  {"value": KHONG, "label": "Chưa đăng ký kết hôn"},
@@ -293,7 +295,8 @@ PROCEDURES: dict[str, dict] = {
         "agency": "bhxh",
         "level": "toan-trinh",
         "fee": {"amount": 0,
-                "text": "Không mất phí: ngân sách nhà nước đóng bảo hiểm y tế cho trẻ dưới 6 tuổi."},
+                "text": "Không mất phí: ngân sách nhà nước đóng bảo hiểm y tế "
+                "cho trẻ dưới 6 tuổi."},
         "processing": {"working_days": 2, "text": "Tối đa 2 ngày làm việc."},
         "legal_basis": "Luật Bảo hiểm y tế; Quyết định 505/QĐ-BHXH; Nghị định 63/2024/NĐ-CP",
         "sections": ["nguoi-yeu-cau", "tre", "bhyt"],
@@ -347,3 +350,4 @@ GROUP: dict = {
                  "thuong-tru", "bhyt", "nhan-ket-qua"],
     "always_sections": ["nhan-ket-qua"],
 }
+# fmt: on

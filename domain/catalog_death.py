@@ -22,6 +22,7 @@ _NOT_FOUND = (
 )
 
 
+# fmt: off
 def _when(field: str, value: str) -> dict:
     return {"field": field, "equals": value}
 
@@ -119,7 +120,7 @@ SECTIONS: dict[str, dict] = {
         "fields": [
             {"id": "la_chu_ho", "label": "Người mất có phải là chủ hộ không?",
              "name": "việc người mất có phải là chủ hộ hay không", "type": "radio",
-             "messages": {"required": "Hãy chọn Có nếu người mất là chủ hộ, "
+             "messages": {"required_choice": "Hãy chọn Có nếu người mất là chủ hộ, "
                           "hoặc Không nếu không phải."},
              "options": [
                  {"value": CO, "label": "Có"},
@@ -151,7 +152,7 @@ SECTIONS: dict[str, dict] = {
         "fields": [
             {"id": "doi_tuong", "label": "Người mất thuộc trường hợp nào?",
              "name": "trường hợp hưởng trợ cấp mai táng", "type": "radio",
-             "messages": {"required": "Hãy chọn trường hợp của người mất để được "
+             "messages": {"required_choice": "Hãy chọn trường hợp của người mất để được "
                           "trợ cấp mai táng."},
              "options": [
                  {"value": "dang-dong", "label": "Đang đóng bảo hiểm xã hội"},
@@ -366,3 +367,4 @@ GROUP: dict = {
                  "nguoi-nhan-tien", "nhan-ket-qua"],
     "always_sections": ["nhan-ket-qua"],
 }
+# fmt: on

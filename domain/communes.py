@@ -55,14 +55,22 @@ def _province_label(province_name: str) -> str:
     return "tỉnh " + province_name
 
 
+def unaccent(text: str) -> str:
+    """Vietnamese without diacritics, case kept: "Xã Đông Hỷ" -> "Xa Dong Hy".
+
+    SMS bodies use it: accents switch a message to UCS-2 and double its cost.
+    """
+    decomposed = unicodedata.normalize("NFD", text or "")
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return stripped.replace("đ", "d").replace("Đ", "D")
+
+
 def fold(text: str) -> str:
     """Lowercase, strip Vietnamese diacritics (đ -> d), collapse whitespace.
 
     "  Xã  Văn Lăng " -> "xa van lang".
     """
-    decomposed = unicodedata.normalize("NFD", (text or "").lower())
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(stripped.replace("đ", "d").split())
+    return " ".join(unaccent(text).lower().split())
 
 
 def _search_key(text: str) -> str:

@@ -15,7 +15,9 @@ Rules:
   decodes any pixel data. Pillow's own decompression-bomb checks are turned into
   rejections too (``DecompressionBombWarning`` is raised as an error inside this module,
   regardless of the global warning filters), so the stricter of ``max_pixels`` and
-  ``PIL.Image.MAX_IMAGE_PIXELS`` applies.
+  ``PIL.Image.MAX_IMAGE_PIXELS`` applies. (``warnings.catch_warnings`` is process-wide
+  before Python 3.14; the only filter it adds is for that one Pillow warning, and with the
+  default limits our own header check rejects such images before Pillow sees them.)
 * Truncated files are rejected: the image is fully decoded (``.load()``) with
   ``ImageFile.LOAD_TRUNCATED_IMAGES`` False. If some other code has set that global to
   True, :func:`sanitize_image` refuses to run (RuntimeError) instead of silently

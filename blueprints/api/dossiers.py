@@ -12,7 +12,7 @@ from blueprints.api.spec import (
     documented,
 )
 from domain.clock import today_vn
-from domain.communes import fold
+from domain.communes import unaccent
 from domain.phones import mask_phone
 from extensions import db, limiter
 from models import Citizen, Dossier
@@ -126,7 +126,7 @@ def _notify_submitted(citizen: Citizen, dossier: Dossier) -> None:
         url=request.host_url.rstrip("/") + url_for("citizen.track"),
     )
     try:
-        current_app.extensions["sms_sender"].send(citizen.phone, fold(body).replace("ubnd", "UBND"))
+        current_app.extensions["sms_sender"].send(citizen.phone, unaccent(body))
     except SmsError:
         # The code is on screen already; a lost SMS must not fail the submit.
         current_app.logger.warning("Submitted-dossier SMS to %s failed", mask_phone(citizen.phone))
