@@ -194,19 +194,26 @@ def serve_static() -> Iterator[str]:
 
 
 @contextlib.contextmanager
-def open_page(url: str):
-    """Launch Chromium with Playwright, open the test page, yield the page."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+def open_page(url: str, browser=None):
+    """Open the test page in `browser`, or in a Chromium launched here; yield the page."""
+    if browser is not None:
+        page = browser.new_page()
         try:
-            page = browser.new_page()
             page.goto(url)
             page.wait_for_function("window.shrinkReady === true", timeout=15_000)
             yield page
         finally:
-            browser.close()
+            page.close()
+        return
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        own = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            with open_page(url, own) as page:
+                yield page
+        finally:
+            own.close()
 
 
 def shrink_in_page(page, photo_path, options=None, *, fallback=False) -> dict:

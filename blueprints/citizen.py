@@ -1,12 +1,12 @@
 """Citizen pages: QR landing, commune search, the wizard shell, dossiers, tracking."""
 
-from domain.catalog import CATALOG
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import StringField
 from wtforms.validators import InputRequired
 
+from domain.catalog import CATALOG
 from domain.communes import get_commune, search_communes
 from domain.phones import mask_phone, national_format
 from extensions import db, limiter

@@ -2,9 +2,9 @@
 
 import time
 
-from domain.catalog import CATALOG
 from sqlalchemy import select
 
+from domain.catalog import CATALOG
 from domain.communes import get_commune
 from extensions import db
 from models import Dossier, Draft, Upload

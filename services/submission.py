@@ -3,13 +3,13 @@
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from domain.catalog import CATALOG
 from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from domain import validation
+from domain.catalog import CATALOG
 from domain.dossier_code import format_code
 from domain.statuses import Status
 from domain.working_days import VN_TZ, due_date
@@ -79,8 +79,8 @@ def plan_deadlines(group_id: str, procedure_ids: list[str], received_at: datetim
         per_procedure[pid] = due_date(received_at, base + procedure_days(pid))
     group = next(g for g in CATALOG["groups"] if g["id"] == group_id)
     overall = max(per_procedure.values())
-    if group.get("working_days") is not None:
-        overall = max(overall, due_date(received_at, int(group["working_days"])))
+    if group.get("total_working_days") is not None:
+        overall = max(overall, due_date(received_at, int(group["total_working_days"])))
     return per_procedure, overall
 
 

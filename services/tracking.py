@@ -2,10 +2,10 @@
 
 import hmac
 
-from domain.catalog import CATALOG
 from sqlalchemy import select
 
 from domain import statuses
+from domain.catalog import CATALOG
 from domain.communes import get_commune
 from domain.dossier_code import format_code, parse_code
 from domain.phones import last4

@@ -1,10 +1,10 @@
-from domain.catalog import CATALOG, catalog_json
 from flask import jsonify, request
 from flask_wtf.csrf import generate_csrf
 
 from blueprints.api import bp
 from blueprints.api.common import not_found
 from blueprints.api.spec import COMMUNE, documented
+from domain.catalog import CATALOG, catalog_json
 from domain.communes import get_commune, search_communes
 from extensions import limiter
 from services.drafts import commune_json

@@ -1,11 +1,11 @@
 import uuid
 
-from domain.catalog import CATALOG
 from flask import jsonify
 
 from blueprints.api import bp
 from blueprints.api.common import ApiError, citizen_api, json_body, not_found
 from blueprints.api.spec import CHECK_RESULT, DRAFT, DRAFT_PATCH, DRAFT_PUT, documented
+from domain.catalog import CATALOG
 from domain.clock import today_vn
 from domain.communes import get_commune
 from extensions import db

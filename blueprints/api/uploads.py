@@ -1,7 +1,6 @@
 import re
 import uuid
 
-from domain.catalog import CATALOG
 from flask import Response, current_app, jsonify, request
 from sqlalchemy import func, select
 
@@ -9,6 +8,7 @@ from blueprints.api import bp
 from blueprints.api.common import ApiError, citizen_api, not_found
 from blueprints.api.drafts import editable_draft
 from blueprints.api.spec import UPLOAD, documented
+from domain.catalog import CATALOG
 from extensions import db, limiter
 from models import Upload
 from services import drafts, storage

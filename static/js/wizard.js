@@ -22,7 +22,10 @@ function steps() {
   const list = ['thu-tuc'];
   const procedures = draft.procedure_ids;
   if (rules.checkSelection(catalog, draft.group_id, procedures)) return list;
-  for (const id of rules.sectionsFor(catalog, draft.group_id, procedures)) list.push('s/' + id);
+  for (const id of rules.sectionsFor(catalog, draft.group_id, procedures)) {
+    // A page whose every field is hidden by earlier answers is skipped.
+    if (rules.visibleFields(catalog, id, draft.answers).length) list.push('s/' + id);
+  }
   for (const a of rules.attachmentsFor(catalog, draft.group_id, procedures, draft.answers)) {
     list.push('a/' + a.id);
   }
@@ -132,21 +135,24 @@ function proceduresPage(step, problem) {
 function sectionPage(step, sectionId, errors = {}) {
   const section = catalog.sections[sectionId];
   const form = el('form', { novalidate: true });
-  const fieldsBox = el('div');
-  const draw = () => {
-    const answers = { ...draft.answers, ...readFields(form, allKeys()) };
-    const visible = rules.visibleFields(catalog, sectionId, answers);
-    fieldsBox.replaceChildren(...visible.map((f) => {
-      const key = `${sectionId}.${f.id}`;
-      return renderField(catalog, f, key, answers[key] ?? prefill(f), errors[key], communeLabels);
-    }));
-  };
-  const allKeys = () => section.fields.map((f) => `${sectionId}.${f.id}`);
+  const keyOf = (f) => `${sectionId}.${f.id}`;
+  const allKeys = section.fields.map(keyOf);
   const prefill = (f) => (f.prefill === 'account.phone' ? root.dataset.phone : '');
+  // Every field is rendered once; answers only show or hide the conditional
+  // ones, so nothing the citizen is typing is ever replaced under the finger.
+  const nodes = section.fields.map((f) =>
+    renderField(catalog, f, keyOf(f), draft.answers[keyOf(f)] ?? prefill(f), errors[keyOf(f)],
+      communeLabels));
+  const current = () => ({ ...draft.answers, ...readFields(form, allKeys) });
+  const visibleKeys = () => rules.visibleFields(catalog, sectionId, current()).map(keyOf);
+  const applyVisibility = () => {
+    const visible = new Set(visibleKeys());
+    nodes.forEach((node, i) => { node.hidden = !visible.has(allKeys[i]); });
+  };
   form.append(
     section.intro && el('p', {}, section.intro),
     errorSummary(errors, {}),
-    fieldsBox,
+    ...nodes,
     el('button', { class: 'button', type: 'submit' }, 'Tiếp tục'),
   );
   form.addEventListener('change', (event) => {
@@ -154,18 +160,11 @@ function sectionPage(step, sectionId, errors = {}) {
     if (!key) return;
     setAnswers(readFields(form, [key]));
     save();
-    if (section.fields.some((f) => f.when)) {
-      const focused = document.activeElement && document.activeElement.id;
-      draw();
-      if (focused && document.getElementById(focused)) document.getElementById(focused).focus();
-    }
+    applyVisibility();
   });
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
-    const visibleKeys = rules
-      .visibleFields(catalog, sectionId, { ...draft.answers, ...readFields(form, allKeys()) })
-      .map((f) => `${sectionId}.${f.id}`);
-    setAnswers(readFields(form, visibleKeys));
+    setAnswers(readFields(form, visibleKeys()));
     const found = rules.validateSection(catalog, sectionId, draft.answers, localToday());
     await save({ step: Object.keys(found).length ? step : nextOf(step) });
     if (Object.keys(found).length) {
@@ -175,7 +174,7 @@ function sectionPage(step, sectionId, errors = {}) {
     }
     go(nextOf(step));
   });
-  draw();
+  applyVisibility();
   frame(step, section.title, form);
 }
 

@@ -1,9 +1,8 @@
 """Building a complete, valid draft through the API, as the wizard does."""
 
+from domain import validation
 from domain.catalog import CATALOG
 from tests.domain.sample_answers import valid_birth_answers, valid_death_answers
-
-from domain import validation
 from tests.helpers import jpeg_bytes, new_draft_id
 
 

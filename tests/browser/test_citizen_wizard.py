@@ -2,11 +2,11 @@
 
 from playwright.sync_api import expect
 from sqlalchemy import select
-from tests.domain.sample_answers import valid_birth_answers, valid_death_answers
 
 from extensions import db
 from models import Dossier, Upload
 from tests.browser.walk import fill_section, sign_in, walk_wizard
+from tests.domain.sample_answers import valid_birth_answers, valid_death_answers
 
 
 def test_group_one_from_the_qr_link_to_the_dossier_code_and_tracking(

@@ -15,7 +15,6 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
 
 from domain import validation
 from domain.catalog import CATALOG, catalog_json, get_field
@@ -31,14 +30,6 @@ from tests.domain.test_validation import FIELD_CASES, SECTION_CASES
 STATIC = Path(__file__).resolve().parents[2] / "static"
 TODAY = date.today()
 TODAY_ISO = TODAY.isoformat()
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 # Runs every case in the page; the catalog travels once.
 RUNNER = """
@@ -100,14 +91,12 @@ class QuietHandler(SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="module")
-def js():
+def js(browser):
     """Runs a list of cases through rules.js in Chromium; one browser per module."""
     handler = functools.partial(QuietHandler, directory=str(STATIC))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    playwright = sync_playwright().start()
-    browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
     page = browser.new_page()
     page.goto(f"http://127.0.0.1:{server.server_address[1]}/")
     catalog = catalog_json()
@@ -118,8 +107,7 @@ def js():
     try:
         yield run
     finally:
-        browser.close()
-        playwright.stop()
+        page.close()
         server.shutdown()
         server.server_close()
         thread.join()

@@ -2,26 +2,20 @@
 
 import importlib.util
 import io
-import os
 from pathlib import Path
 
 import pytest
 from PIL import ExifTags, Image, ImageDraw
-
-pytest.importorskip("playwright.sync_api")
 
 _BENCH = Path(__file__).resolve().parents[2] / "bench" / "shrink_bench.py"
 _spec = importlib.util.spec_from_file_location("shrink_bench", _BENCH)
 bench = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(bench)
 
-if not os.access(bench.CHROMIUM, os.X_OK):
-    pytest.skip(f"{bench.CHROMIUM} not installed", allow_module_level=True)
-
 
 @pytest.fixture(scope="module")
-def page():
-    with bench.serve_static() as url, bench.open_page(url) as page:
+def page(browser):
+    with bench.serve_static() as url, bench.open_page(url, browser) as page:
         yield page
 
 
