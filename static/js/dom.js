@@ -1,4 +1,14 @@
 // A tiny element builder: text always goes in as text, never as HTML.
+// Appends children, skipping empty ones (null, undefined, false), which the
+// DOM's own append() would print as text.
+export function add(node, ...children) {
+  for (const child of children.flat()) {
+    if (child === null || child === undefined || child === false || child === '') continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return node;
+}
+
 export function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
   for (const [key, value] of Object.entries(attrs)) {
@@ -8,11 +18,7 @@ export function el(tag, attrs = {}, ...children) {
     else if (value === true) node.setAttribute(key, '');
     else node.setAttribute(key, value);
   }
-  for (const child of children.flat()) {
-    if (child === null || child === undefined || child === false) continue;
-    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
-  }
-  return node;
+  return add(node, ...children);
 }
 
 export function errorSummary(errors, labels) {

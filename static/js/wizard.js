@@ -1,7 +1,7 @@
 // The citizen wizard: one thing per page, autosaved to the server draft.
 // Steps live in the URL hash so the browser's Back button walks them.
 import { api, ApiError, newId } from './api.js';
-import { el, errorSummary } from './dom.js';
+import { add, el, errorSummary } from './dom.js';
 import { fieldId, optionsOf, readFields, renderField } from './fields.js';
 import { photoPage } from './photos.js';
 
@@ -35,30 +35,43 @@ function steps() {
 
 const saved = el('p', { class: 'saved', role: 'status' });
 
-async function save(extra = {}) {
+const pendingMeta = {}; // procedure_ids / step not yet confirmed saved
+let saving = null;
+
+// Sends every unsaved answer and setting. Pages never wait for it: the
+// citizen moves on at once and whatever did not reach the server is sent
+// again with the next save.
+function save(extra = {}) {
+  Object.assign(pendingMeta, extra);
+  if (saving) {
+    saving = saving.then(() => flush());
+    return saving;
+  }
+  saving = flush().finally(() => { saving = null; });
+  return saving;
+}
+
+async function flush() {
   const keys = Object.keys(dirty);
-  const body = { ...extra };
+  const body = { ...pendingMeta };
+  const sentMeta = { ...pendingMeta };
   if (keys.length) {
     body.answers = Object.fromEntries(keys.map((k) => [k, dirty[k][0]]));
     body.edited_at = Object.fromEntries(keys.map((k) => [k, dirty[k][1]]));
   }
   if (!Object.keys(body).length) return true;
   try {
-    const fresh = await api('PATCH', `/drafts/${draft.id}`, body);
+    await api('PATCH', `/drafts/${draft.id}`, body);
     for (const k of keys) if (dirty[k] && dirty[k][1] === body.edited_at[k]) delete dirty[k];
-    draft = { ...fresh, answers: { ...fresh.answers, ...pendingAnswers() } };
+    for (const [k, v] of Object.entries(sentMeta)) if (pendingMeta[k] === v) delete pendingMeta[k];
     saved.textContent = 'Đã lưu lúc ' + new Date().toLocaleTimeString('vi-VN');
     return true;
   } catch (e) {
     saved.textContent = e instanceof ApiError && e.status === 0
-      ? 'Chưa lưu được lên máy chủ (mất mạng). Hãy giữ trang này mở và thử lại.'
+      ? 'Chưa lưu được lên máy chủ (mất mạng). Hãy giữ trang này mở; sẽ lưu lại khi có mạng.'
       : e.message;
     return false;
   }
-}
-
-function pendingAnswers() {
-  return Object.fromEntries(Object.entries(dirty).map(([k, v]) => [k, v[0]]));
 }
 
 function setAnswers(values) {
@@ -81,7 +94,9 @@ function frame(step, title, body, { wide = false } = {}) {
     ? '#kiem-tra'
     : index > 0 ? '#' + list[index - 1] : `/x/${draft.commune.code}`;
   const heading = el('h1', { tabindex: '-1' }, title);
-  root.replaceChildren(
+  root.replaceChildren();
+  add(
+    root,
     el('a', { class: 'back', href: back }, 'Quay lại'),
     index >= 0 && !wide ? el('p', { class: 'step' }, `Bước ${index + 1}/${list.length}`) : null,
     heading,
@@ -113,13 +128,14 @@ function proceduresPage(step, problem) {
         `${catalog.agencies[p.agency].name}. ${p.processing.text} ${p.fee.text}`,
         required ? ' (bắt buộc trong nhóm này)' : ''));
   });
-  form.append(
+  add(
+    form,
     el('p', {}, g.description),
     problem && el('p', { class: 'error', role: 'alert' }, problem),
     el('fieldset', {}, el('legend', { class: 'hint' }, 'Chọn các thủ tục cần làm cùng lúc'), options),
     el('button', { class: 'button', type: 'submit' }, 'Tiếp tục'),
   );
-  form.addEventListener('submit', async (event) => {
+  form.addEventListener('submit', (event) => {
     event.preventDefault();
     const chosen = g.procedures.filter(
       (pid) => g.required.includes(pid) || form.querySelector('#p-' + pid).checked,
@@ -127,7 +143,8 @@ function proceduresPage(step, problem) {
     const error = rules.checkSelection(catalog, draft.group_id, chosen);
     if (error) return proceduresPage(step, error);
     draft.procedure_ids = chosen;
-    if (await save({ procedure_ids: chosen, step: nextOf(step) })) go(nextOf(step));
+    save({ procedure_ids: chosen, step: nextOf(step) });
+    go(nextOf(step));
   });
   frame(step, 'Bạn cần làm những thủ tục nào?', form);
 }
@@ -149,7 +166,8 @@ function sectionPage(step, sectionId, errors = {}) {
     const visible = new Set(visibleKeys());
     nodes.forEach((node, i) => { node.hidden = !visible.has(allKeys[i]); });
   };
-  form.append(
+  add(
+    form,
     section.intro && el('p', {}, section.intro),
     errorSummary(errors, {}),
     ...nodes,
@@ -162,11 +180,11 @@ function sectionPage(step, sectionId, errors = {}) {
     save();
     applyVisibility();
   });
-  form.addEventListener('submit', async (event) => {
+  form.addEventListener('submit', (event) => {
     event.preventDefault();
     setAnswers(readFields(form, visibleKeys()));
     const found = rules.validateSection(catalog, sectionId, draft.answers, localToday());
-    await save({ step: Object.keys(found).length ? step : nextOf(step) });
+    save({ step: Object.keys(found).length ? step : nextOf(step) });
     if (Object.keys(found).length) {
       sectionPage(step, sectionId, found);
       document.querySelector('.error-summary')?.focus();
@@ -188,7 +206,7 @@ async function attachmentPage(step, attachmentId) {
   const body = el('div', {}, problem, photoPage({ attachment, draft, shrinkPhoto, onChange: () => {} }));
   body.append(el('button', {
     class: 'button', type: 'button',
-    onclick: async () => {
+    onclick: () => {
       const count = draft.uploads.filter((u) => u.attachment_id === attachment.id).length;
       if (attachment.required && !count) {
         problem.hidden = false;
@@ -196,7 +214,8 @@ async function attachmentPage(step, attachmentId) {
         problem.focus();
         return;
       }
-      if (await save({ step: nextOf(step) })) go(nextOf(step));
+      save({ step: nextOf(step) });
+      go(nextOf(step));
     },
   }, 'Tiếp tục'));
   frame(step, attachment.title, body);
@@ -225,6 +244,7 @@ async function display(field, value) {
 
 async function checkPage(step) {
   const body = el('div');
+  await save();
   const server = await api('POST', `/drafts/${draft.id}/check`).catch((e) => ({ fetchError: e }));
   if (server.fetchError) body.append(el('p', { class: 'error' }, server.fetchError.message));
   else if (!server.ok) {

@@ -64,6 +64,12 @@ def fill_section(page: Page, section_id: str, answers: dict):
             page.locator(f"#{dom_id}").fill(value)
 
 
+def assert_no_stray_text(page: Page):
+    """A missing value must never reach the citizen as 'undefined' or 'null'."""
+    text = page.locator("main").inner_text()
+    assert not re.search(r"\b(undefined|null|NaN)\b", text), text
+
+
 def walk_wizard(page: Page, app, tmp_path, group_id: str, procedures: list[str], answers: dict):
     """From the procedures page to the dossier code; returns the code."""
     expect(page.get_by_role("heading", name="Bạn cần làm những thủ tục nào?")).to_be_visible()
@@ -85,6 +91,7 @@ def walk_wizard(page: Page, app, tmp_path, group_id: str, procedures: list[str],
         ).to_be_visible()
         # The total can grow as answers add attachments, so only the position is fixed.
         expect(page.locator(".step")).to_have_text(re.compile(rf"^Bước {index}/\d+$"))
+        assert_no_stray_text(page)
         fill_section(page, section_id, answers)
         page.get_by_role("button", name="Tiếp tục").click()
     for attachment in validation.attachments_for(group_id, procedures, answers):
@@ -95,6 +102,8 @@ def walk_wizard(page: Page, app, tmp_path, group_id: str, procedures: list[str],
             expect(page.locator(".photos img")).to_have_count(1)
         page.get_by_role("button", name="Tiếp tục").click()
     expect(page.get_by_role("heading", name="Kiểm tra lại thông tin")).to_be_visible()
+    expect(page.get_by_role("button", name="Tiếp tục để xác nhận và nộp")).to_be_enabled()
+    assert_no_stray_text(page)
     page.get_by_role("button", name="Tiếp tục để xác nhận và nộp").click()
     page.get_by_role("button", name="Gửi mã xác nhận").click()
     expect(page.get_by_text("Đã gửi mã đến số")).to_be_visible()
