@@ -8,6 +8,7 @@ sizes Chromium reports for every response. Prints medians over runs.
 """
 
 import argparse
+import logging
 import statistics
 import sys
 import tempfile
@@ -36,6 +37,8 @@ ARGS = [
 
 
 def start_app(tmp: Path):
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     app = create_app(
         {
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp / 'bench.sqlite3'}",

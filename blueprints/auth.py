@@ -8,7 +8,7 @@ from wtforms.validators import InputRequired
 
 from domain.errors import RuleError
 from domain.phones import mask_phone, normalize_vn_mobile
-from extensions import db, limiter
+from extensions import client_ip, db, limiter
 from models import Citizen
 from models.base import utcnow
 from services import otp
@@ -40,7 +40,9 @@ def _phone_key() -> str:
     try:
         return "phone:" + normalize_vn_mobile(raw)
     except RuleError:
-        return "phone:invalid"
+        # Not a number anyone can receive codes on: count it against the
+        # sender's address instead of one bucket shared by everybody.
+        return "phone-invalid:" + client_ip()
 
 
 @bp.get("/")

@@ -2,7 +2,7 @@
 
 import gzip
 import hashlib
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from flask import Flask, current_app, jsonify, render_template, request, url_for
@@ -26,6 +26,11 @@ ERROR_MESSAGES = {
     429: "Bạn đã thử quá nhiều lần. Hãy đợi vài phút rồi thử lại.",
     500: "Hệ thống đang gặp lỗi. Thông tin của bạn vẫn được giữ. Hãy thử lại sau ít phút.",
 }
+
+
+@lru_cache(maxsize=64)
+def _gzip_static(data: bytes) -> bytes:
+    return gzip.compress(data, compresslevel=9, mtime=0)
 
 
 def wants_json() -> bool:
@@ -80,9 +85,13 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def compress(response):
+        if response.direct_passthrough and request.endpoint == "static":
+            # Static files stream from disk; read them so they can be gzipped
+            # (they are small, and the gzip is cached by content below).
+            response.direct_passthrough = False
         if (
             response.direct_passthrough
-            or response.status_code < 200
+            or response.status_code != 200
             or "Content-Encoding" in response.headers
             or "gzip" not in request.headers.get("Accept-Encoding", "")
             or not (response.mimetype or "").startswith(COMPRESSIBLE)
@@ -91,7 +100,8 @@ def init_app(app: Flask) -> None:
         data = response.get_data()
         if len(data) < 500:
             return response
-        response.set_data(gzip.compress(data, compresslevel=6, mtime=0))
+        static = request.endpoint == "static"
+        response.set_data(_gzip_static(data) if static else gzip.compress(data, 6, mtime=0))
         response.headers["Content-Encoding"] = "gzip"
         response.headers["Content-Length"] = str(len(response.get_data()))
         response.vary.add("Accept-Encoding")
