@@ -39,8 +39,8 @@ def merge_answers(draft: Draft, answers: dict, edited_at: dict) -> None:
     draft.edited_at = times
 
 
-def citizen_draft(citizen_id: int, draft_id: str) -> Draft | None:
-    draft = db.session.get(Draft, draft_id)
+def citizen_draft(citizen_id: int, draft_id: str, lock: bool = False) -> Draft | None:
+    draft = db.session.get(Draft, draft_id, with_for_update=lock or None)
     return draft if draft is not None and draft.citizen_id == citizen_id else None
 
 

@@ -108,8 +108,14 @@ def clean_code(raw: str) -> str:
     return re.sub(r"[\s\-.]", "", raw or "")
 
 
-def verify_code(phone: str, purpose: str, raw_code: str, draft_id: str | None = None) -> None:
-    """Consume a correct code, or raise OtpError with what to do next."""
+def verify_code(
+    phone: str, purpose: str, raw_code: str, draft_id: str | None = None, commit: bool = True
+) -> None:
+    """Consume a correct code, or raise OtpError with what to do next.
+
+    With commit=False the code is marked used in the caller's transaction,
+    to be committed together with what the code unlocks.
+    """
     code = clean_code(raw_code)
     if not code:
         raise OtpError("missing", "Hãy nhập mã xác nhận gồm 6 chữ số trong tin nhắn.")
@@ -140,4 +146,5 @@ def verify_code(phone: str, purpose: str, raw_code: str, draft_id: str | None = 
             )
         raise OtpError("wrong", f"Mã xác nhận không đúng. Bạn còn {left} lần thử.")
     challenge.used_at = utcnow()
-    db.session.commit()
+    if commit:
+        db.session.commit()

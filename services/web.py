@@ -37,11 +37,15 @@ def wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def error_response(status: int, code: str, message: str, fields: dict | None = None):
+def error_response(
+    status: int, code: str, message: str, fields: dict | None = None, missing=None
+):
     if wants_json():
         body = {"error": {"code": code, "message": message}}
         if fields:
             body["error"]["fields"] = fields
+        if missing:
+            body["error"]["missing"] = missing
         return jsonify(body), status
     return render_template("error.html", status=status, message=message), status
 

@@ -11,12 +11,15 @@ from services.web import error_response
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, code: str, message: str, fields: dict | None = None):
+    def __init__(
+        self, status: int, code: str, message: str, fields: dict | None = None, missing=None
+    ):
         super().__init__(message)
         self.status, self.code, self.message, self.fields = status, code, message, fields
+        self.missing = missing
 
     def response(self):
-        return error_response(self.status, self.code, self.message, self.fields)
+        return error_response(self.status, self.code, self.message, self.fields, self.missing)
 
 
 def _describe(error: jsonschema.ValidationError) -> str:

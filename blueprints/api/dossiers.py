@@ -44,6 +44,31 @@ def _checked_draft(citizen, draft_id: str):
     return draft
 
 
+def _bring_up_to_date(draft, body: dict) -> None:
+    """Apply the device's answers, and refuse while any of its photos is missing.
+
+    A dossier queued offline carries what the device holds, so the server
+    files exactly that, never an older copy, and never without a photo.
+    """
+    answers = body.get("answers")
+    if answers is not None:
+        unknown = drafts.unknown_keys(answers)
+        if unknown:
+            raise ApiError(400, "unknown_field", f"Trường không có trong biểu mẫu: {unknown[0]}.")
+        drafts.merge_answers(draft, answers, body.get("edited_at", {}))
+        drafts.touch(draft)
+    if body.get("photos") is not None:
+        held = {u.client_id for u in drafts.draft_uploads(draft)}
+        missing = [p for p in body["photos"] if p not in held]
+        if missing:
+            raise ApiError(
+                409,
+                "missing_photos",
+                f"Máy chủ chưa nhận đủ ảnh (còn thiếu {len(missing)} ảnh). Ảnh sẽ được gửi tiếp.",
+                missing=missing,
+            )
+
+
 def _otp_error(error: otp.OtpError) -> ApiError:
     status = 429 if error.code in ("too_soon", "too_many") else 400
     return ApiError(status, f"code_{error.code}", error.message)
@@ -91,22 +116,35 @@ def _created(dossier: Dossier, replayed: bool):
     "post",
     "/dossiers",
     "Nộp hồ sơ (lặp lại cùng idempotency_key trả về cùng hồ sơ)",
-    {200: DOSSIER_CREATED, 201: DOSSIER_CREATED, 422: None},
+    {200: DOSSIER_CREATED, 201: DOSSIER_CREATED, 409: None, 422: None},
     request=SUBMIT,
 )
 def submit(citizen, **_):
+    """One transaction from the first read to the new dossier.
+
+    Retries race each other (the page and the service worker replay the same
+    outbox entry): the draft row is locked first (SQLite runs every
+    transaction as BEGIN IMMEDIATE; PostgreSQL takes FOR UPDATE), and the
+    code is marked used in the same commit that makes the dossier, so the
+    loser of the race sees the winner's dossier instead of a spent code.
+    """
     body = json_body(SUBMIT)
+    draft = drafts.citizen_draft(citizen.id, body["draft_id"], lock=True)
     dossier = existing_dossier(citizen.id, body["idempotency_key"])
     if dossier is not None:
         return _created(dossier, replayed=True)
-    draft = drafts.citizen_draft(citizen.id, body["draft_id"])
     if draft is None:
         raise not_found("bản nháp hồ sơ")
     if draft.dossier_id is not None:
         return _created(db.session.get(Dossier, draft.dossier_id), replayed=True)
-    draft = _checked_draft(citizen, body["draft_id"])
     try:
-        otp.verify_code(citizen.phone, "submit", body["confirmation_code"], draft.id)
+        _bring_up_to_date(draft, body)
+        _checked_draft(citizen, draft.id)
+    except ApiError:
+        db.session.commit()  # keep the device's answers even when refusing
+        raise
+    try:
+        otp.verify_code(citizen.phone, "submit", body["confirmation_code"], draft.id, commit=False)
     except otp.OtpError as error:
         raise _otp_error(error) from None
     try:

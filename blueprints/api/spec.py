@@ -18,6 +18,11 @@ ERROR = {
                 "code": {"type": "string"},
                 "message": {"type": "string"},
                 "fields": {"type": "object", "additionalProperties": {"type": "string"}},
+                "missing": {
+                    "type": "array",
+                    "items": {"type": "string"},
+                    "description": "Photo client ids the server does not hold",
+                },
             },
         }
     },
@@ -130,6 +135,14 @@ SUBMIT = {
         "draft_id": {"type": "string", "maxLength": 36},
         "idempotency_key": {"type": "string", "minLength": 16, "maxLength": 64},
         "confirmation_code": {"type": "string", "maxLength": 20},
+        "answers": ANSWERS,
+        "edited_at": EDITED_AT,
+        "photos": {
+            "type": "array",
+            "maxItems": 200,
+            "items": {"type": "string", "maxLength": 64},
+            "description": "Client ids of every photo on the device; all must be on the server",
+        },
     },
 }
 EVENT = {
@@ -227,7 +240,7 @@ def openapi_document() -> dict:
                 media = op.get("response_media", "application/json")
                 entry["content"] = {media: {"schema": schema}}
             responses[str(status)] = entry
-        for status in ("400", "401", "404", "413", "415", "429"):
+        for status in ("400", "401", "404", "409", "413", "415", "429"):
             responses.setdefault(
                 status,
                 {"description": "Lỗi", "content": {"application/json": {"schema": ERROR}}},

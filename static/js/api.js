@@ -1,27 +1,39 @@
-// The JSON API client: CSRF header, JSON bodies, errors as Vietnamese messages.
-const root = document.getElementById('wizard');
-let csrfToken = root ? root.dataset.csrf : '';
+// The JSON API client, for pages and the service worker alike: CSRF header,
+// JSON bodies, errors as Vietnamese messages, offline told apart.
+let csrfToken = '';
+
+export function setCsrf(token) {
+  csrfToken = token || '';
+}
 
 export class ApiError extends Error {
-  constructor(status, code, message, fields) {
+  constructor(status, code, message, fields, extra = {}) {
     super(message);
     this.status = status;
     this.code = code;
     this.fields = fields || {};
+    Object.assign(this, extra);
+  }
+
+  get offline() {
+    return this.status === 0;
   }
 }
 
 export const OFFLINE_MESSAGE =
-  'Không kết nối được máy chủ. Thông tin bạn nhập vẫn được giữ; hãy kiểm tra mạng rồi thử lại.';
+  'Không kết nối được máy chủ. Thông tin bạn nhập vẫn được lưu trên điện thoại; ' +
+  'hãy kiểm tra mạng rồi thử lại.';
 
-async function refreshCsrf() {
-  const response = await fetch('/api/v1/csrf-token', { credentials: 'same-origin' });
-  if (response.ok) csrfToken = (await response.json()).token;
+export async function refreshCsrf() {
+  const token = await api('GET', '/csrf-token');
+  csrfToken = token.token;
+  return csrfToken;
 }
 
 export async function api(method, path, body, { retryCsrf = true } = {}) {
+  if (method !== 'GET' && !csrfToken) await refreshCsrf();
   const headers = { Accept: 'application/json' };
-  const options = { method, headers, credentials: 'same-origin' };
+  const options = { method, headers, credentials: 'same-origin', cache: 'no-store' };
   if (method !== 'GET') headers['X-CSRFToken'] = csrfToken;
   if (body instanceof FormData) options.body = body;
   else if (body !== undefined) {
@@ -43,8 +55,13 @@ export async function api(method, path, body, { retryCsrf = true } = {}) {
   }
   if (response.ok) return data;
   const error = (data && data.error) || {};
+  if (!data && response.status >= 500) {
+    // A proxy's error page or a cut connection, not our API: treat as offline.
+    throw new ApiError(0, 'offline', OFFLINE_MESSAGE);
+  }
   if (error.code === 'csrf' && retryCsrf) {
-    // A token that aged out while the phone slept: get a new one and replay once.
+    // A token that aged out while the phone slept or the dossier waited in
+    // the outbox: get a new one and replay once.
     await refreshCsrf();
     return api(method, path, body, { retryCsrf: false });
   }
@@ -53,11 +70,12 @@ export async function api(method, path, body, { retryCsrf = true } = {}) {
     error.code || 'http_' + response.status,
     error.message || 'Có lỗi xảy ra. Hãy thử lại.',
     error.fields,
+    { missing: error.missing },
   );
 }
 
 export function newId() {
-  if (crypto.randomUUID) return crypto.randomUUID();
+  if (globalThis.crypto && crypto.randomUUID) return crypto.randomUUID();
   const b = crypto.getRandomValues(new Uint8Array(16));
   b[6] = (b[6] & 0x0f) | 0x40;
   b[8] = (b[8] & 0x3f) | 0x80;

@@ -1,86 +1,97 @@
-// One attachment's page: take photos with the camera, preview, retake, delete, upload.
-import { api, newId } from './api.js';
+// One attachment's page: take photos with the camera, preview, retake,
+// delete. Each photo is kept on the phone (IndexedDB) the moment it is taken
+// and uploaded by the sync in the background, so a closed tab or a dropped
+// connection loses nothing.
+import { newId } from './api.js';
 import { el } from './dom.js';
+import { put, remove, storageRoom } from './store.js';
+import { events as syncEvents } from './sync.js';
 
-export function photoPage({ attachment, draft, shrinkPhoto, onChange }) {
+export function photoPage({ attachment, draftId, shrinkPhoto, pages, afterChange }) {
   const list = el('ul', { class: 'photos', 'aria-live': 'polite' });
   const status = el('p', { class: 'saved', role: 'status' });
-  const pages = () => draft.uploads.filter((u) => u.attachment_id === attachment.id);
+  let urls = [];
 
-  function tile(upload, { src, state, error } = {}) {
-    const item = el(
-      'li',
-      {},
-      el('img', { src: src || upload.url, alt: `${attachment.title}, trang ${upload.position + 1}` }),
-      el('span', { class: error ? 'error' : 'state' }, error || state || `Trang ${upload.position + 1}`),
-    );
-    if (upload.id) {
-      item.append(
-        el('button', {
-          type: 'button', class: 'button secondary',
-          onclick: () => remove(upload, false),
-        }, 'Xoá'),
-        el('button', {
-          type: 'button', class: 'button secondary',
-          onclick: () => remove(upload, true),
-        }, 'Chụp lại'),
-      );
-    }
-    return item;
+  function stateOf(page) {
+    if (page.error) return { error: page.error };
+    if (page.upload_id || page.url) return { text: 'Đã tải lên' };
+    return { text: navigator.onLine ? 'Đang tải lên…' : 'Đã lưu trên máy, chờ có mạng' };
   }
 
-  function redraw() {
-    list.replaceChildren(...pages().map((u) => tile(u)));
-    onChange();
+  async function redraw() {
+    for (const url of urls) URL.revokeObjectURL(url);
+    urls = [];
+    const current = await pages(attachment.id);
+    list.replaceChildren(...current.map((page, index) => {
+      const src = page.blob ? URL.createObjectURL(page.blob) : page.url;
+      if (page.blob) urls.push(src);
+      const { text, error } = stateOf(page);
+      return el('li', { 'data-client': page.client_id },
+        el('img', { src, alt: `${attachment.title}, trang ${index + 1}` }),
+        el('span', { class: error ? 'error' : 'state' }, error || `Trang ${index + 1}: ${text}`),
+        el('button', { type: 'button', class: 'button secondary', onclick: () => drop(page, false) }, 'Xoá'),
+        el('button', { type: 'button', class: 'button secondary', onclick: () => drop(page, true) }, 'Chụp lại'));
+    }));
   }
 
-  async function remove(upload, retake) {
-    try {
-      await api('DELETE', `/drafts/${draft.id}/uploads/${upload.id}`);
-      draft.uploads = draft.uploads.filter((u) => u.id !== upload.id);
-      status.textContent = retake ? 'Đã xoá ảnh cũ. Hãy chụp lại.' : 'Đã xoá ảnh.';
-      redraw();
-      if (retake) cameraInput.click();
-    } catch (e) {
-      status.textContent = e.message;
+  async function drop(page, retake) {
+    if (page.blob && !page.upload_id) await remove('photos', page.client_id);
+    else {
+      // Already on the server (maybe from another phone): mark it, the sync deletes it there.
+      await put('photos', {
+        client_id: page.client_id, draft_id: draftId, attachment_id: attachment.id,
+        position: page.position, blob: null, deleted: true,
+      });
     }
+    status.textContent = retake ? 'Đã xoá ảnh cũ. Hãy chụp lại.' : 'Đã xoá ảnh.';
+    await redraw();
+    afterChange();
+    if (retake) cameraInput.click();
   }
 
   async function addFiles(files) {
     for (const file of files) {
-      const position = pages().length;
-      if (position >= (attachment.max_pages || 10)) {
+      const current = await pages(attachment.id);
+      if (current.length >= (attachment.max_pages || 10)) {
         status.textContent = `Giấy tờ này chỉ cần tối đa ${attachment.max_pages} trang.`;
         break;
       }
-      const pending = { position };
       let blob;
       try {
         blob = await shrinkPhoto(file);
-      } catch {
-        status.textContent = 'Không đọc được ảnh này. Hãy chụp lại.';
+      } catch (e) {
+        status.textContent = e.message || 'Không đọc được ảnh này. Hãy chụp lại.';
         continue;
       }
-      const preview = URL.createObjectURL(blob);
-      const item = tile(pending, { src: preview, state: 'Đang tải lên…' });
-      list.append(item);
-      const form = new FormData();
-      form.append('attachment_id', attachment.id);
-      form.append('client_id', newId().replaceAll('-', ''));
-      form.append('position', String(position));
-      form.append('file', blob, 'trang.jpg');
+      const room = await storageRoom();
       try {
-        const upload = await api('POST', `/drafts/${draft.id}/uploads`, form);
-        draft.uploads.push(upload);
-        status.textContent = `Đã tải lên trang ${position + 1}.`;
-        redraw();
+        await put('photos', {
+          client_id: newId().replaceAll('-', ''),
+          draft_id: draftId,
+          attachment_id: attachment.id,
+          position: Math.max(-1, ...current.map((p) => p.position ?? -1)) + 1,
+          blob,
+          created: Date.now(),
+        });
       } catch (e) {
-        item.replaceWith(tile(pending, { src: preview, error: e.message }));
-      } finally {
-        URL.revokeObjectURL(preview);
+        status.textContent = e.message;
+        continue;
       }
+      status.textContent = room.ok
+        ? `Đã lưu trang ${current.length + 1} trên điện thoại.`
+        : 'Đã lưu ảnh, nhưng bộ nhớ điện thoại sắp đầy. Hãy kết nối mạng để gửi ảnh lên, ' +
+          'hoặc xoá bớt ảnh, video không dùng trước khi chụp tiếp.';
+      await redraw();
+      afterChange();
     }
   }
+
+  const onSync = (event) => {
+    if (!list.isConnected) return syncEvents.removeEventListener('photo', onSync);
+    if (event.detail.draftId === draftId) redraw();
+  };
+  syncEvents.addEventListener('photo', onSync);
+  syncEvents.addEventListener('synced', onSync);
 
   const cameraInput = el('input', {
     type: 'file', accept: 'image/*', capture: 'environment', 'aria-label': 'Chụp ảnh',
@@ -90,7 +101,7 @@ export function photoPage({ attachment, draft, shrinkPhoto, onChange }) {
     type: 'file', accept: 'image/jpeg,image/png', multiple: true, 'aria-label': 'Chọn ảnh có sẵn',
     onchange: (e) => { addFiles([...e.target.files]); e.target.value = ''; },
   });
-  list.replaceChildren(...pages().map((u) => tile(u)));
+  redraw();
   return el(
     'div',
     {},

@@ -1,15 +1,20 @@
-// The citizen wizard: one thing per page, autosaved to the server draft.
-// Steps live in the URL hash so the browser's Back button walks them.
-import { api, ApiError, newId } from './api.js';
+// The citizen wizard: one thing per page. Every answer and photo is written
+// to the phone first (IndexedDB) and synced to the server draft in the
+// background; steps live in the URL hash so the browser's Back walks them.
+import { api, newId, setCsrf } from './api.js';
 import { add, el, errorSummary } from './dom.js';
-import { fieldId, optionsOf, readFields, renderField } from './fields.js';
+import { watchDevice } from './device.js';
+import { optionsOf, readFields, renderField } from './fields.js';
+import { enqueue, events as outboxEvents, processOutbox } from './outbox.js';
 import { photoPage } from './photos.js';
+import { byDraft, get, put, update } from './store.js';
+import { syncDraft } from './sync.js';
 
 const root = document.getElementById('wizard');
 const RETURN = '~kt'; // suffix: go back to the check page after a change
-let catalog, rules, draft;
+let catalog, rules, draft, account;
 const communeLabels = {};
-const dirty = {}; // key -> [value, device time] not yet confirmed saved
+if (root.dataset.csrf) setCsrf(root.dataset.csrf);
 
 const localToday = () => {
   const d = new Date();
@@ -17,6 +22,18 @@ const localToday = () => {
 };
 const group = () => catalog.groups.find((g) => g.id === draft.group_id);
 const showDate = (v) => (/^\d{4}-\d{2}-\d{2}$/.test(v) ? v.split('-').reverse().join('/') : v);
+const attachments = () =>
+  rules.attachmentsFor(catalog, draft.group_id, draft.procedure_ids, draft.answers);
+
+// The pages of one attachment: photos on this phone, plus any the server
+// holds from another device, minus those deleted here.
+async function pagesFor(attachmentId) {
+  const local = (await byDraft(draft.id)).filter((p) => p.attachment_id === attachmentId);
+  const known = new Set(local.map((p) => p.client_id));
+  const remote = (draft.server_uploads || [])
+    .filter((u) => u.attachment_id === attachmentId && !known.has(u.client_id));
+  return [...local.filter((p) => !p.deleted), ...remote].sort((a, b) => a.position - b.position);
+}
 
 function steps() {
   const list = ['thu-tuc'];
@@ -26,65 +43,66 @@ function steps() {
     // A page whose every field is hidden by earlier answers is skipped.
     if (rules.visibleFields(catalog, id, draft.answers).length) list.push('s/' + id);
   }
-  for (const a of rules.attachmentsFor(catalog, draft.group_id, procedures, draft.answers)) {
-    list.push('a/' + a.id);
-  }
+  for (const a of attachments()) list.push('a/' + a.id);
   list.push('kiem-tra', 'xac-nhan');
   return list;
 }
 
+// ---- saving: the phone first, the server when it can -------------------
 const saved = el('p', { class: 'saved', role: 'status' });
+let syncTimer = null;
 
-const pendingMeta = {}; // procedure_ids / step not yet confirmed saved
-let saving = null;
-
-// Sends every unsaved answer and setting. Pages never wait for it: the
-// citizen moves on at once and whatever did not reach the server is sent
-// again with the next save.
-function save(extra = {}) {
-  Object.assign(pendingMeta, extra);
-  if (saving) {
-    saving = saving.then(() => flush());
-    return saving;
-  }
-  saving = flush().finally(() => { saving = null; });
-  return saving;
+function scheduleSync(delay = 600) {
+  clearTimeout(syncTimer);
+  syncTimer = setTimeout(runSync, delay);
 }
 
-async function flush() {
-  const keys = Object.keys(dirty);
-  const body = { ...pendingMeta };
-  const sentMeta = { ...pendingMeta };
-  if (keys.length) {
-    body.answers = Object.fromEntries(keys.map((k) => [k, dirty[k][0]]));
-    body.edited_at = Object.fromEntries(keys.map((k) => [k, dirty[k][1]]));
+async function runSync() {
+  if (!navigator.onLine) {
+    saved.textContent = 'Không có mạng: đã lưu trên điện thoại, sẽ tự gửi lên khi có mạng.';
+    return false;
   }
-  if (!Object.keys(body).length) return true;
   try {
-    await api('PATCH', `/drafts/${draft.id}`, body);
-    for (const k of keys) if (dirty[k] && dirty[k][1] === body.edited_at[k]) delete dirty[k];
-    for (const [k, v] of Object.entries(sentMeta)) if (pendingMeta[k] === v) delete pendingMeta[k];
-    saved.textContent = 'Đã lưu lúc ' + new Date().toLocaleTimeString('vi-VN');
+    const fresh = await syncDraft(draft.id);
+    if (fresh) draft = fresh;
+    saved.textContent = 'Đã lưu lên máy chủ lúc ' + new Date().toLocaleTimeString('vi-VN');
     return true;
   } catch (e) {
-    saved.textContent = e instanceof ApiError && e.status === 0
-      ? 'Chưa lưu được lên máy chủ (mất mạng). Hãy giữ trang này mở; sẽ lưu lại khi có mạng.'
+    saved.textContent = e.offline
+      ? 'Không có mạng: đã lưu trên điện thoại, sẽ tự gửi lên khi có mạng.'
       : e.message;
     return false;
   }
 }
 
-function setAnswers(values) {
+async function setAnswers(values) {
   const now = Date.now();
-  for (const [key, value] of Object.entries(values)) {
-    if ((draft.answers[key] || '') === value) continue;
-    draft.answers[key] = value;
-    dirty[key] = [value, now];
-  }
+  draft = await update('drafts', draft.id, (d) => {
+    for (const [key, value] of Object.entries(values)) {
+      if ((d.answers[key] ?? '') === value) continue;
+      d.answers[key] = value;
+      d.edited_at[key] = now;
+    }
+    return d;
+  });
+  saved.textContent = 'Đã lưu trên điện thoại.';
+  scheduleSync();
 }
 
+async function setMeta(meta) {
+  draft = await update('drafts', draft.id, (d) => ({ ...d, ...meta, meta_edited: Date.now() }));
+  scheduleSync();
+}
+
+// ---- pages ---------------------------------------------------------------
 function go(step) {
   location.hash = step;
+}
+
+function nextOf(step) {
+  if (step.endsWith(RETURN)) return 'kiem-tra';
+  const list = steps();
+  return list[list.indexOf(step) + 1] || 'kiem-tra';
 }
 
 function frame(step, title, body, { wide = false } = {}) {
@@ -92,25 +110,15 @@ function frame(step, title, body, { wide = false } = {}) {
   const index = list.indexOf(step.replace(RETURN, ''));
   const back = step.endsWith(RETURN)
     ? '#kiem-tra'
-    : index > 0 ? '#' + list[index - 1] : `/x/${draft.commune.code}`;
+    : index > 0 ? '#' + list[index - 1] : `/x/${draft.commune_code}`;
   const heading = el('h1', { tabindex: '-1' }, title);
   root.replaceChildren();
-  add(
-    root,
+  add(root,
     el('a', { class: 'back', href: back }, 'Quay lại'),
     index >= 0 && !wide ? el('p', { class: 'step' }, `Bước ${index + 1}/${list.length}`) : null,
-    heading,
-    body,
-    saved,
-  );
+    heading, body, saved);
   window.scrollTo(0, 0);
   heading.focus();
-}
-
-function nextOf(step) {
-  if (step.endsWith(RETURN)) return 'kiem-tra';
-  const list = steps();
-  return list[list.indexOf(step) + 1] || 'kiem-tra';
 }
 
 function proceduresPage(step, problem) {
@@ -128,23 +136,21 @@ function proceduresPage(step, problem) {
         `${catalog.agencies[p.agency].name}. ${p.processing.text} ${p.fee.text}`,
         required ? ' (bắt buộc trong nhóm này)' : ''));
   });
-  add(
-    form,
+  add(form,
     el('p', {}, g.description),
     problem && el('p', { class: 'error', role: 'alert' }, problem),
     el('fieldset', {}, el('legend', { class: 'hint' }, 'Chọn các thủ tục cần làm cùng lúc'), options),
-    el('button', { class: 'button', type: 'submit' }, 'Tiếp tục'),
-  );
-  form.addEventListener('submit', (event) => {
+    el('button', { class: 'button', type: 'submit' }, 'Tiếp tục'));
+  form.addEventListener('submit', async (event) => {
     event.preventDefault();
     const chosen = g.procedures.filter(
-      (pid) => g.required.includes(pid) || form.querySelector('#p-' + pid).checked,
-    );
+      (pid) => g.required.includes(pid) || form.querySelector('#p-' + pid).checked);
     const error = rules.checkSelection(catalog, draft.group_id, chosen);
     if (error) return proceduresPage(step, error);
     draft.procedure_ids = chosen;
-    save({ procedure_ids: chosen, step: nextOf(step) });
-    go(nextOf(step));
+    const next = nextOf(step);
+    await setMeta({ procedure_ids: chosen, step: next });
+    go(next);
   });
   frame(step, 'Bạn cần làm những thủ tục nào?', form);
 }
@@ -154,7 +160,7 @@ function sectionPage(step, sectionId, errors = {}) {
   const form = el('form', { novalidate: true });
   const keyOf = (f) => `${sectionId}.${f.id}`;
   const allKeys = section.fields.map(keyOf);
-  const prefill = (f) => (f.prefill === 'account.phone' ? root.dataset.phone : '');
+  const prefill = (f) => (f.prefill === 'account.phone' && account ? account.phone : '');
   // Every field is rendered once; answers only show or hide the conditional
   // ones, so nothing the citizen is typing is ever replaced under the finger.
   const nodes = section.fields.map((f) =>
@@ -166,56 +172,57 @@ function sectionPage(step, sectionId, errors = {}) {
     const visible = new Set(visibleKeys());
     nodes.forEach((node, i) => { node.hidden = !visible.has(allKeys[i]); });
   };
-  add(
-    form,
+  add(form,
     section.intro && el('p', {}, section.intro),
     errorSummary(errors, {}),
-    ...nodes,
-    el('button', { class: 'button', type: 'submit' }, 'Tiếp tục'),
-  );
+    nodes,
+    el('button', { class: 'button', type: 'submit' }, 'Tiếp tục'));
+  // Typing is saved as it happens: a closed tab keeps every keystroke.
+  form.addEventListener('input', (event) => {
+    if (event.target.name) setAnswers(readFields(form, [event.target.name]));
+  });
   form.addEventListener('change', (event) => {
-    const key = event.target.name;
-    if (!key) return;
-    setAnswers(readFields(form, [key]));
-    save();
+    if (!event.target.name) return;
+    setAnswers(readFields(form, [event.target.name]));
     applyVisibility();
   });
-  form.addEventListener('submit', (event) => {
+  form.addEventListener('submit', async (event) => {
     event.preventDefault();
-    setAnswers(readFields(form, visibleKeys()));
+    await setAnswers(readFields(form, visibleKeys()));
     const found = rules.validateSection(catalog, sectionId, draft.answers, localToday());
-    save({ step: Object.keys(found).length ? step : nextOf(step) });
     if (Object.keys(found).length) {
       sectionPage(step, sectionId, found);
       document.querySelector('.error-summary')?.focus();
       return;
     }
-    go(nextOf(step));
+    const next = nextOf(step);
+    await setMeta({ step: next });
+    go(next);
   });
   applyVisibility();
   frame(step, section.title, form);
 }
 
 async function attachmentPage(step, attachmentId) {
-  const attachment = rules
-    .attachmentsFor(catalog, draft.group_id, draft.procedure_ids, draft.answers)
-    .find((a) => a.id === attachmentId);
+  const attachment = attachments().find((a) => a.id === attachmentId);
   if (!attachment) return go('kiem-tra');
   const { shrinkPhoto } = await import(root.dataset.shrink);
   const problem = el('p', { class: 'error', role: 'alert', hidden: true });
-  const body = el('div', {}, problem, photoPage({ attachment, draft, shrinkPhoto, onChange: () => {} }));
-  body.append(el('button', {
+  const body = el('div', {}, problem, photoPage({
+    attachment, draftId: draft.id, shrinkPhoto, pages: pagesFor, afterChange: () => scheduleSync(0),
+  }));
+  add(body, el('button', {
     class: 'button', type: 'button',
-    onclick: () => {
-      const count = draft.uploads.filter((u) => u.attachment_id === attachment.id).length;
-      if (attachment.required && !count) {
+    onclick: async () => {
+      if (attachment.required && !(await pagesFor(attachment.id)).length) {
         problem.hidden = false;
         problem.textContent = `Hãy chụp ít nhất một trang “${attachment.title}”.`;
         problem.focus();
         return;
       }
-      save({ step: nextOf(step) });
-      go(nextOf(step));
+      const next = nextOf(step);
+      await setMeta({ step: next });
+      go(next);
     },
   }, 'Tiếp tục'));
   frame(step, attachment.title, body);
@@ -226,7 +233,7 @@ async function communeLabel(code) {
     try {
       communeLabels[code] = (await api('GET', '/communes/' + code)).label;
     } catch {
-      communeLabels[code] = 'mã ' + code;
+      return 'mã ' + code;
     }
   }
   return communeLabels[code];
@@ -242,62 +249,105 @@ async function display(field, value) {
   return showDate(value);
 }
 
+async function problemsOf() {
+  // The server is authoritative; offline, the same rules run on the phone.
+  const online = await runSync();
+  if (online) {
+    try {
+      const server = await api('POST', `/drafts/${draft.id}/check`);
+      return { checkedOnline: true, ...server };
+    } catch {
+      // fall through to the phone's own check
+    }
+  }
+  const selection = rules.checkSelection(catalog, draft.group_id, draft.procedure_ids);
+  const fields = selection
+    ? {} : rules.validateAnswers(catalog, draft.group_id, draft.procedure_ids, draft.answers, localToday());
+  const missing = [];
+  for (const a of attachments()) {
+    if (a.required && !(await pagesFor(a.id)).length) missing.push({ id: a.id, title: a.title });
+  }
+  return {
+    checkedOnline: false, ok: !selection && !Object.keys(fields).length && !missing.length,
+    selection_error: selection, fields, missing_attachments: missing,
+  };
+}
+
 async function checkPage(step) {
   const body = el('div');
-  await save();
-  const server = await api('POST', `/drafts/${draft.id}/check`).catch((e) => ({ fetchError: e }));
-  if (server.fetchError) body.append(el('p', { class: 'error' }, server.fetchError.message));
-  else if (!server.ok) {
-    const items = Object.entries(server.fields).map(([key, message]) => {
-      const sectionId = key.split('.')[0];
-      return el('li', {}, el('a', { href: `#s/${sectionId}${RETURN}` }, message));
-    });
-    for (const a of server.missing_attachments) {
+  const result = await problemsOf();
+  if (!result.checkedOnline) {
+    add(body, el('p', { class: 'notice' },
+      'Điện thoại đang không có mạng: thông tin được kiểm tra trên máy; máy chủ sẽ kiểm tra lại khi gửi.'));
+  }
+  if (!result.ok) {
+    const items = Object.entries(result.fields)
+      .filter(([key]) => key.includes('.'))
+      .map(([key, message]) =>
+        el('li', {}, el('a', { href: `#s/${key.split('.')[0]}${RETURN}` }, message)));
+    for (const a of result.missing_attachments) {
       items.push(el('li', {}, el('a', { href: `#a/${a.id}${RETURN}` }, `Chưa có ảnh “${a.title}”`)));
     }
-    if (server.selection_error) items.push(el('li', {}, el('a', { href: '#thu-tuc' }, server.selection_error)));
-    body.append(el('div', { class: 'error-summary', role: 'alert' },
+    if (result.selection_error) {
+      items.push(el('li', {}, el('a', { href: '#thu-tuc' }, result.selection_error)));
+    }
+    add(body, el('div', { class: 'error-summary', role: 'alert' },
       el('h2', {}, 'Cần sửa trước khi nộp'), el('ul', {}, items)));
   }
-  body.append(el('h2', {}, 'Thủ tục'), el('dl', { class: 'summary' },
-    el('dt', {}, 'Nơi nộp', el('a', { class: 'change', href: `/x/${draft.commune.code}` }, 'Thay đổi')),
-    el('dd', {}, draft.commune.label),
+  add(body, el('h2', {}, 'Thủ tục'), el('dl', { class: 'summary' },
+    el('dt', {}, 'Nơi nộp', el('a', { class: 'change', href: `/x/${draft.commune_code}` }, 'Thay đổi')),
+    el('dd', {}, draft.commune_label || await communeLabel(draft.commune_code)),
     el('dt', {}, 'Các thủ tục', el('a', { class: 'change', href: '#thu-tuc' }, 'Thay đổi')),
     el('dd', {}, draft.procedure_ids.map((p) => catalog.procedures[p].title).join('; '))));
   for (const sectionId of rules.sectionsFor(catalog, draft.group_id, draft.procedure_ids)) {
-    const section = catalog.sections[sectionId];
+    const fields = rules.visibleFields(catalog, sectionId, draft.answers);
+    if (!fields.length) continue;
     const rows = [];
-    for (const f of rules.visibleFields(catalog, sectionId, draft.answers)) {
-      const key = `${sectionId}.${f.id}`;
+    for (const f of fields) {
       rows.push(
         el('dt', {}, f.label, el('a', {
-          class: 'change', href: `#s/${sectionId}${RETURN}`,
-          'aria-label': `Thay đổi ${f.label}`,
+          class: 'change', href: `#s/${sectionId}${RETURN}`, 'aria-label': `Thay đổi ${f.label}`,
         }, 'Thay đổi')),
-        el('dd', {}, await display(f, draft.answers[key])),
-      );
+        el('dd', {}, await display(f, draft.answers[`${sectionId}.${f.id}`])));
     }
-    body.append(el('h2', {}, section.title), el('dl', { class: 'summary' }, rows));
+    add(body, el('h2', {}, catalog.sections[sectionId].title), el('dl', { class: 'summary' }, rows));
   }
-  const attachments = rules.attachmentsFor(catalog, draft.group_id, draft.procedure_ids, draft.answers);
-  body.append(el('h2', {}, 'Ảnh giấy tờ'), el('dl', { class: 'summary' }, attachments.map((a) => {
-    const count = draft.uploads.filter((u) => u.attachment_id === a.id).length;
-    return [
+  const rows = [];
+  for (const a of attachments()) {
+    const count = (await pagesFor(a.id)).length;
+    rows.push(
       el('dt', {}, a.title, el('a', { class: 'change', href: `#a/${a.id}${RETURN}` }, 'Thay đổi')),
-      el('dd', {}, count ? `${count} trang` : a.required ? 'Chưa có ảnh' : 'Không nộp'),
-    ];
-  })));
-  body.append(el('button', {
-    class: 'button', type: 'button', disabled: !server.ok,
-    onclick: () => go('xac-nhan'),
-  }, 'Tiếp tục để xác nhận và nộp'));
+      el('dd', {}, count ? `${count} trang` : a.required ? 'Chưa có ảnh' : 'Không nộp'));
+  }
+  add(body, el('h2', {}, 'Ảnh giấy tờ'), el('dl', { class: 'summary' }, rows),
+    el('button', {
+      class: 'button', type: 'button', disabled: !result.ok, onclick: () => go('xac-nhan'),
+    }, 'Tiếp tục để xác nhận và nộp'));
   frame(step, 'Kiểm tra lại thông tin', body, { wide: true });
 }
 
-function confirmPage(step) {
-  const keyName = 'idem:' + draft.id;
-  const idempotencyKey = localStorage.getItem(keyName) || newId();
-  localStorage.setItem(keyName, idempotencyKey);
+function followOutbox(panel) {
+  // When this dossier is sent (from here, another tab or the service
+  // worker), show its confirmation page.
+  const check = async () => {
+    const item = await get('outbox', draft.id);
+    if (item && item.state === 'sent' && item.url) location.assign(item.url + '?moi=1');
+  };
+  outboxEvents.addEventListener('change', check);
+  watchDevice(panel, { only: draft.id });
+  check();
+}
+
+function queuedPage(step) {
+  const panel = el('div');
+  frame(step, 'Hồ sơ trong hộp thư đi', el('div', {},
+    el('p', {}, 'Hồ sơ đã được lưu trên điện thoại và sẽ tự gửi khi có mạng. Khi gửi, bạn sẽ ' +
+      'nhận mã xác nhận qua tin nhắn để hoàn tất. Bạn có thể đóng ứng dụng.'), panel));
+  followOutbox(panel);
+}
+
+async function confirmPage(step) {
+  if (await get('outbox', draft.id)) return queuedPage(step);
   const message = el('p', { role: 'status' });
   const codeBox = el('div', { class: 'field', hidden: true });
   const codeInput = el('input', {
@@ -306,9 +356,17 @@ function confirmPage(step) {
   });
   const sendButton = el('button', { class: 'button secondary', type: 'button' }, 'Gửi mã xác nhận');
   const submitButton = el('button', { class: 'button', type: 'submit' }, 'Nộp hồ sơ');
+  const queueButton = el('button', { class: 'button', type: 'button' }, 'Nộp khi có mạng');
   const error = el('p', { class: 'error', role: 'alert', hidden: true });
   const form = el('form', { novalidate: true }, codeBox);
-  codeBox.append(el('label', { for: 'ma-xac-nhan' }, 'Mã xác nhận (6 chữ số)'), error, codeInput, submitButton);
+  add(codeBox, el('label', { for: 'ma-xac-nhan' }, 'Mã xác nhận (6 chữ số)'), error, codeInput,
+    submitButton);
+  const title = group().title;
+  const queue = async () => {
+    await enqueue(draft.id, { title });
+    queuedPage(step);
+  };
+  queueButton.addEventListener('click', queue);
   let wait = 0;
   const countdown = () => {
     sendButton.disabled = wait > 0;
@@ -317,7 +375,9 @@ function confirmPage(step) {
   };
   sendButton.addEventListener('click', async () => {
     sendButton.disabled = true;
+    message.textContent = 'Đang gửi thông tin và ảnh lên máy chủ…';
     try {
+      await syncDraft(draft.id);
       const sent = await api('POST', `/drafts/${draft.id}/confirmation-code`);
       message.textContent = `Đã gửi mã đến số ${sent.sent_to}. Mã có hiệu lực 5 phút.`;
       codeBox.hidden = false;
@@ -325,6 +385,7 @@ function confirmPage(step) {
       wait = sent.resend_after;
       countdown();
     } catch (e) {
+      if (e.offline) return queue();
       message.textContent = e.message;
       sendButton.disabled = false;
     }
@@ -334,32 +395,35 @@ function confirmPage(step) {
     if (submitButton.disabled) return; // a double tap sends once
     submitButton.disabled = true;
     submitButton.textContent = 'Đang nộp…';
-    try {
-      const result = await api('POST', '/dossiers', {
-        draft_id: draft.id, idempotency_key: idempotencyKey, confirmation_code: codeInput.value,
-      });
-      localStorage.removeItem(keyName);
-      location.assign(result.url + '?moi=1');
-    } catch (e) {
+    await enqueue(draft.id, { code: codeInput.value, title });
+    await processOutbox();
+    const item = await get('outbox', draft.id);
+    if (item.state === 'sent') return location.assign(item.url + '?moi=1');
+    if (item.state === 'need_code') {
+      // Wrong or expired code: let the citizen type it again here.
+      await update('outbox', draft.id, () => null);
       error.hidden = false;
-      error.textContent = e.message;
+      error.textContent = item.message;
       submitButton.disabled = false;
       submitButton.textContent = 'Nộp hồ sơ';
+      return;
     }
+    queuedPage(step);
   });
+  const online = navigator.onLine;
   frame(step, 'Xác nhận và nộp hồ sơ', el('div', {},
-    el('p', {}, 'Để nộp hồ sơ, hãy nhận mã xác nhận qua tin nhắn đến số điện thoại đã đăng nhập.'),
-    sendButton, message, form));
+    online
+      ? el('p', {}, 'Để nộp hồ sơ, hãy nhận mã xác nhận qua tin nhắn đến số điện thoại đã đăng nhập.')
+      : el('p', { class: 'notice' }, 'Điện thoại đang không có mạng. Bấm “Nộp khi có mạng”: hồ sơ vào ' +
+        'hộp thư đi và tự gửi khi có mạng; khi đó bạn nhận mã xác nhận qua tin nhắn để hoàn tất.'),
+    online ? sendButton : queueButton, message, form));
 }
 
 function render() {
   const step = decodeURIComponent(location.hash.slice(1)) || draft.step || 'thu-tuc';
   const list = steps();
   const base = step.replace(RETURN, '');
-  if (!list.includes(base)) {
-    // A step not reachable yet (procedures unchosen) or gone: restart where it makes sense.
-    return go(list.includes(draft.step) ? draft.step : 'thu-tuc');
-  }
+  if (!list.includes(base)) return go(list.includes(draft.step) ? draft.step : 'thu-tuc');
   if (base === 'thu-tuc') return proceduresPage(step);
   if (base.startsWith('s/')) return sectionPage(step, base.slice(2));
   if (base.startsWith('a/')) return attachmentPage(step, base.slice(2));
@@ -367,32 +431,76 @@ function render() {
   return confirmPage(step);
 }
 
+// ---- start -----------------------------------------------------------------
+async function loadCatalog() {
+  try {
+    const fresh = await api('GET', '/catalog');
+    await put('meta', { key: 'catalog', value: fresh });
+    return fresh;
+  } catch (e) {
+    const kept = await get('meta', 'catalog');
+    if (kept) return kept.value;
+    throw e;
+  }
+}
+
+function fromServer(server) {
+  return {
+    id: server.id, commune_code: server.commune.code, commune_label: server.commune.label,
+    group_id: server.group_id, procedure_ids: server.procedure_ids, step: server.step,
+    answers: server.answers, edited_at: server.edited_at, sent_at: { ...server.edited_at },
+    meta_edited: 0, meta_sent: 0, on_server: true, server_uploads: server.uploads,
+    title: catalog.groups.find((g) => g.id === server.group_id)?.title || 'Hồ sơ',
+  };
+}
+
+async function openDraft() {
+  const pathId = (location.pathname.match(/^\/ho-so\/nhap\/([0-9a-f-]{36})$/) || [])[1];
+  const id = root.dataset.draft || pathId;
+  if (id) {
+    const local = await get('drafts', id);
+    if (local) return local;
+    if (await get('outbox', id)) return null; // sent from this phone already
+    const server = fromServer(await api('GET', `/drafts/${id}`));
+    await put('drafts', server);
+    return server;
+  }
+  const params = new URLSearchParams(location.search);
+  const g = catalog.groups.find((x) => x.id === (root.dataset.group || params.get('nhom')));
+  const fresh = {
+    id: newId(), commune_code: root.dataset.commune || params.get('xa'),
+    commune_label: root.dataset.communeLabel || '', group_id: g.id, procedure_ids: g.procedures,
+    step: 'thu-tuc', title: g.title, answers: {}, edited_at: {}, sent_at: {},
+    meta_edited: Date.now(), meta_sent: 0, on_server: false, server_uploads: [],
+  };
+  await put('drafts', fresh);
+  history.replaceState(null, '', `/ho-so/nhap/${fresh.id}#thu-tuc`);
+  return fresh;
+}
+
 async function start() {
   try {
-    const [loadedCatalog, loadedRules] = await Promise.all([
-      api('GET', '/catalog'),
-      import(root.dataset.rules),
-    ]);
-    catalog = loadedCatalog;
-    rules = loadedRules;
-    if (root.dataset.draft) {
-      draft = await api('GET', `/drafts/${root.dataset.draft}`);
-    } else {
-      const id = newId();
-      const g = catalog.groups.find((x) => x.id === root.dataset.group);
-      draft = await api('PUT', `/drafts/${id}`, {
-        commune_code: root.dataset.commune, group_id: g.id, procedure_ids: g.procedures,
-        step: 'thu-tuc',
-      });
-      history.replaceState(null, '', `/ho-so/nhap/${id}#thu-tuc`);
-    }
+    [catalog, rules] = await Promise.all([loadCatalog(), import(root.dataset.rules)]);
+    if (root.dataset.phone) await put('meta', { key: 'account', phone: root.dataset.phone });
+    account = await get('meta', 'account');
+    draft = await openDraft();
   } catch (e) {
-    root.replaceChildren(el('p', { class: 'error', role: 'alert' }, e.message),
-      el('a', { class: 'button', href: location.href }, 'Thử lại'));
+    root.replaceChildren(el('p', { class: 'error', role: 'alert' }, e.offline
+      ? 'Hồ sơ này chưa được lưu trên điện thoại này, nên cần có mạng để mở lần đầu.'
+      : e.message),
+    el('a', { class: 'button', href: location.href }, 'Thử lại'));
+    return;
+  }
+  if (!draft) {
+    const panel = el('div');
+    root.replaceChildren(el('h1', {}, 'Hồ sơ đã ở hộp thư đi'), panel);
+    watchDevice(panel);
     return;
   }
   window.addEventListener('hashchange', render);
+  window.addEventListener('online', () => scheduleSync(0));
   render();
+  scheduleSync(0);
 }
 
 start();

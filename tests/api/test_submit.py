@@ -144,3 +144,53 @@ def test_concurrent_submits_get_consecutive_codes_without_gaps_or_duplicates(app
     assert [r.status_code for r in results] == [201] * 8
     sequences = sorted(int(r.get_json()["code"][-4:]) for r in results)
     assert sequences == list(range(1, 9))
+
+
+def test_a_submit_naming_a_photo_the_server_lacks_is_refused_and_says_which(api, app):
+    draft_id = complete_draft(api)
+    held = [u["client_id"] for u in api.get(f"/drafts/{draft_id}").get_json()["uploads"]]
+    otp = confirmation_code(api, app, draft_id)
+    response = api.post(
+        "/dossiers",
+        json={
+            "draft_id": draft_id,
+            "idempotency_key": KEY,
+            "confirmation_code": otp,
+            "photos": [*held, "photo-not-sent-yet"],
+        },
+    )
+    assert response.status_code == 409
+    assert_matches_spec("post", "/dossiers", response)
+    assert response.get_json()["error"]["missing"] == ["photo-not-sent-yet"]
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Dossier)) == 0
+    # Once the photo arrives, the same code and key file the dossier.
+    upload_page(api, draft_id, "to-khai-khai-sinh", client_id="photo-not-sent-yet")
+    again = api.post(
+        "/dossiers",
+        json={
+            "draft_id": draft_id,
+            "idempotency_key": KEY,
+            "confirmation_code": otp,
+            "photos": [*held, "photo-not-sent-yet"],
+        },
+    )
+    assert again.status_code == 201, again.get_json()
+
+
+def test_a_submit_carrying_the_devices_answers_files_those_answers(api, app):
+    draft_id = complete_draft(api)
+    otp = confirmation_code(api, app, draft_id)
+    response = api.post(
+        "/dossiers",
+        json={
+            "draft_id": draft_id,
+            "idempotency_key": KEY,
+            "confirmation_code": otp,
+            "answers": {"tre.ten": "Bình"},
+            "edited_at": {"tre.ten": 4_000_000_000_000},
+        },
+    )
+    assert response.status_code == 201
+    with app.app_context():
+        assert db.session.scalars(select(Dossier)).one().answers["tre.ten"] == "Bình"

@@ -98,8 +98,8 @@ def walk_wizard(page: Page, app, tmp_path, group_id: str, procedures: list[str],
         expect(page.get_by_role("heading", name=attachment["title"])).to_be_visible()
         if attachment.get("required"):
             page.get_by_label("Chụp ảnh").set_input_files(photo(tmp_path))
-            expect(page.get_by_text("Đã tải lên trang 1.")).to_be_visible()
-            expect(page.locator(".photos img")).to_have_count(1)
+            expect(page.locator(".photos li")).to_have_count(1)
+            expect(page.locator(".photos li").first).to_contain_text("Đã tải lên")
         page.get_by_role("button", name="Tiếp tục").click()
     expect(page.get_by_role("heading", name="Kiểm tra lại thông tin")).to_be_visible()
     expect(page.get_by_role("button", name="Tiếp tục để xác nhận và nộp")).to_be_enabled()

@@ -1,0 +1,37 @@
+// On every page: the service worker, the outbox (sent on page open and when
+// the network returns; iOS has no Background Sync), and the install button.
+if ('serviceWorker' in navigator) {
+  navigator.serviceWorker
+    .register('/service-worker.js', { type: 'module', scope: '/' })
+    .catch(() => {}); // the site still works, only without offline use
+}
+
+async function sendWaiting() {
+  if (!('indexedDB' in window)) return;
+  const { pending, processOutbox } = await import('./outbox.js');
+  if ((await pending()).length) processOutbox();
+}
+window.addEventListener('load', () => { if (navigator.onLine) sendWaiting(); });
+window.addEventListener('online', sendWaiting);
+
+const install = document.querySelector('[data-install]');
+if (install) {
+  const standalone =
+    matchMedia('(display-mode: standalone)').matches || navigator.standalone === true;
+  const ios = /iphone|ipad|ipod/i.test(navigator.userAgent);
+  if (!standalone && ios) {
+    install.hidden = false;
+    install.querySelector('[data-install-ios]').hidden = false;
+  }
+  window.addEventListener('beforeinstallprompt', (event) => {
+    event.preventDefault();
+    install.hidden = false;
+    const button = install.querySelector('[data-install-button]');
+    button.hidden = false;
+    button.addEventListener('click', async () => {
+      event.prompt();
+      const choice = await event.userChoice;
+      if (choice.outcome === 'accepted') install.hidden = true;
+    }, { once: true });
+  });
+}

@@ -1,0 +1,74 @@
+// What is kept on this phone: drafts being filled in, and the outbox with
+// each submission's state. Shown on "Hồ sơ của tôi", the offline page and
+// the wizard's last step.
+import { add, el } from './dom.js';
+import { events, LABELS, processOutbox, provideCode, resendCode } from './outbox.js';
+import { all } from './store.js';
+
+function outboxItem(item) {
+  const box = el('li', { class: 'outbox-item', 'data-state': item.state, 'data-draft': item.draft_id },
+    el('strong', {}, item.title), ' ', el('span', { class: 'tag' }, LABELS[item.state] || item.state));
+  if (item.message) add(box, el('p', { class: item.state === 'error' ? 'error' : 'hint' }, item.message));
+  if (item.state === 'waiting') {
+    add(box, el('p', { class: 'hint' }, navigator.onLine
+      ? 'Đang chờ gửi lên máy chủ.'
+      : 'Sẽ tự gửi khi điện thoại có mạng trở lại. Bạn có thể đóng ứng dụng.'));
+  }
+  if (item.state === 'need_code') {
+    const id = 'code-' + item.draft_id;
+    const input = el('input', {
+      id, class: 'input-code', autocomplete: 'one-time-code', inputmode: 'numeric', maxlength: '12',
+    });
+    const form = el('form', { class: 'field', novalidate: true },
+      el('label', { for: id }, 'Mã xác nhận (6 chữ số)'), input,
+      el('button', { class: 'button', type: 'submit' }, 'Nộp hồ sơ'),
+      el('button', {
+        class: 'link-button', type: 'button', onclick: () => resendCode(item.draft_id),
+      }, 'Gửi lại mã'));
+    form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      provideCode(item.draft_id, input.value);
+    });
+    add(box, form);
+  }
+  if (item.state === 'error') {
+    add(box, el('a', { href: `/ho-so/nhap/${item.draft_id}#kiem-tra` }, 'Mở hồ sơ để sửa'));
+  }
+  if (item.state === 'sent') {
+    add(box, el('p', {}, 'Mã hồ sơ: ', el('strong', { class: 'outbox-code' }, item.dossier_code)),
+      el('a', { href: item.url }, 'Xem hồ sơ'));
+  }
+  return box;
+}
+
+export async function renderDevice(container, { only } = {}) {
+  const [outbox, drafts] = await Promise.all([all('outbox'), all('drafts')]);
+  const queued = new Set(outbox.map((i) => i.draft_id));
+  const items = outbox
+    .filter((i) => !only || i.draft_id === only)
+    .sort((a, b) => b.created - a.created);
+  const open = drafts.filter((d) => !queued.has(d.id) && !d.submitted && !only);
+  container.replaceChildren();
+  if (items.length) {
+    add(container, el('h2', {}, 'Hộp thư đi'), el('ul', { class: 'outbox' }, items.map(outboxItem)));
+  }
+  if (open.length) {
+    add(container, el('h2', {}, 'Đang khai trên điện thoại này'), el('ul', { class: 'results' },
+      open.map((d) => el('li', {}, el('a', { href: `/ho-so/nhap/${d.id}` },
+        d.title || 'Hồ sơ', el('span', {}, 'Tiếp tục khai'))))));
+  }
+}
+
+export function watchDevice(container, options) {
+  const draw = () => renderDevice(container, options).catch(() => {});
+  events.addEventListener('change', draw);
+  window.addEventListener('online', draw);
+  window.addEventListener('offline', draw);
+  draw();
+  return draw;
+}
+
+for (const node of document.querySelectorAll('[data-device]')) {
+  watchDevice(node);
+  if (navigator.onLine) processOutbox().catch(() => {});
+}

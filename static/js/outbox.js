@@ -1,0 +1,154 @@
+// Submissions waiting to be sent: "Chờ gửi" -> "Đang gửi" -> "Đã gửi".
+// Runs in the page (on open and when the network returns) and in the
+// service worker (Background Sync, where the browser has it). The same
+// idempotency key is used for every try, so however many retries happen the
+// server makes one dossier.
+import { api, newId } from './api.js';
+import { all, byDraft, get, put, remove, update } from './store.js';
+import { syncDraft } from './sync.js';
+
+export const LABELS = {
+  waiting: 'Chờ gửi',
+  sending: 'Đang gửi',
+  need_code: 'Chờ nhập mã xác nhận',
+  error: 'Cần sửa',
+  sent: 'Đã gửi',
+};
+
+const channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel('outbox') : null;
+export const events = new EventTarget();
+if (channel) channel.onmessage = () => events.dispatchEvent(new Event('change'));
+
+async function setItem(draftId, change) {
+  const item = await update('outbox', draftId, (i) => (i ? { ...i, ...change, updated: Date.now() } : undefined));
+  events.dispatchEvent(new Event('change'));
+  if (channel) channel.postMessage('change');
+  return item;
+}
+
+export async function enqueue(draftId, { code = '', title = '' } = {}) {
+  const existing = await get('outbox', draftId);
+  const item = {
+    draft_id: draftId,
+    title: title || (existing && existing.title) || 'Hồ sơ',
+    idempotency_key: (existing && existing.idempotency_key) || newId(),
+    code,
+    state: 'waiting',
+    message: '',
+    created: (existing && existing.created) || Date.now(),
+    updated: Date.now(),
+  };
+  await put('outbox', item);
+  events.dispatchEvent(new Event('change'));
+  if (channel) channel.postMessage('change');
+  await askForBackgroundSync();
+  return item;
+}
+
+async function askForBackgroundSync() {
+  try {
+    const registration = await navigator.serviceWorker?.ready;
+    if (registration && registration.sync) await registration.sync.register('outbox');
+  } catch {
+    // No Background Sync (iOS, Firefox): page open and 'online' cover it.
+  }
+}
+
+export const pending = async () => (await all('outbox')).filter((i) => i.state !== 'sent');
+
+async function sendOne(item) {
+  await setItem(item.draft_id, { state: 'sending', message: '' });
+  const draft = await syncDraft(item.draft_id);
+  if (!draft) return setItem(item.draft_id, { state: 'error', message: 'Không còn bản nháp trên máy.' });
+  const photos = (await byDraft(item.draft_id)).filter((p) => !p.deleted);
+  const broken = photos.filter((p) => p.error);
+  if (broken.length) {
+    return setItem(item.draft_id, {
+      state: 'error',
+      message: `Có ${broken.length} ảnh bị máy chủ từ chối: ${broken[0].error} Hãy mở hồ sơ, xoá và chụp lại ảnh đó.`,
+    });
+  }
+  if (!item.code) {
+    if (!item.code_sent_at || Date.now() - item.code_sent_at > 5 * 60 * 1000) {
+      const sent = await api('POST', `/drafts/${item.draft_id}/confirmation-code`);
+      return setItem(item.draft_id, {
+        state: 'need_code', code_sent_at: Date.now(), sent_to: sent.sent_to,
+        message: `Đã gửi mã xác nhận đến số ${sent.sent_to}. Nhập mã để hoàn tất nộp hồ sơ.`,
+      });
+    }
+    return setItem(item.draft_id, { state: 'need_code' });
+  }
+  const result = await api('POST', '/dossiers', {
+    draft_id: item.draft_id,
+    idempotency_key: item.idempotency_key,
+    confirmation_code: item.code,
+    photos: photos.map((p) => p.client_id),
+    answers: draft.answers,
+    edited_at: draft.edited_at,
+  });
+  await setItem(item.draft_id, {
+    state: 'sent', code: '', dossier_code: result.code, url: result.url, message: '',
+  });
+  // The server holds it all now: free the phone's storage.
+  for (const photo of photos) await remove('photos', photo.client_id);
+  await remove('drafts', item.draft_id);
+  return get('outbox', item.draft_id);
+}
+
+async function handleFailure(item, e) {
+  if (e.offline) return setItem(item.draft_id, { state: 'waiting', message: '' });
+  if (e.code === 'code_too_soon') return setItem(item.draft_id, { state: 'need_code', message: e.message });
+  if (e.code && e.code.startsWith('code_')) {
+    return setItem(item.draft_id, { state: 'need_code', code: '', message: e.message });
+  }
+  if (e.code === 'missing_photos') return setItem(item.draft_id, { state: 'waiting', message: e.message });
+  return setItem(item.draft_id, { state: 'error', message: e.message });
+}
+
+let running = null;
+let again = false;
+
+async function runOnce() {
+  for (const item of await pending()) {
+    if (item.state === 'need_code' && !item.code) continue; // waits for the citizen
+    try {
+      await sendOne(item);
+    } catch (e) {
+      await handleFailure(item, e);
+      if (e.offline) break;
+    }
+  }
+}
+
+// Sends everything waiting; a call made while a run is going makes it run
+// once more at the end, so nothing queued meanwhile waits for the next event.
+export function processOutbox() {
+  if (running) {
+    again = true;
+    return running;
+  }
+  running = (async () => {
+    try {
+      do {
+        again = false;
+        await runOnce();
+      } while (again);
+      return all('outbox');
+    } finally {
+      running = null;
+    }
+  })();
+  return running;
+}
+
+export async function provideCode(draftId, code) {
+  await setItem(draftId, { code, state: 'waiting', message: '' });
+  return processOutbox();
+}
+
+export async function resendCode(draftId) {
+  await setItem(draftId, { code: '', code_sent_at: 0, state: 'waiting' });
+  return processOutbox();
+}
+
+export const forget = (draftId) => remove('outbox', draftId);
