@@ -1,6 +1,7 @@
 """Shared fixtures: an app on a real SQLite file migrated by Alembic, clients, sign-in."""
 
 import json
+import os
 import re
 import shutil
 from pathlib import Path
@@ -13,6 +14,9 @@ from extensions import db
 from models import Citizen
 
 ROOT = Path(__file__).resolve().parent.parent
+# Lets context.route() see and abort the service worker's own fetches, so a
+# test can cut the network for the page and its worker alike.
+os.environ.setdefault("PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS", "1")
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

@@ -5,7 +5,7 @@ from blueprints.api import bp
 from blueprints.api.common import not_found
 from blueprints.api.spec import COMMUNE, documented
 from domain.catalog import CATALOG, catalog_json
-from domain.communes import get_commune, search_communes
+from domain.communes import get_commune, list_communes, search_communes
 from extensions import limiter
 from services.drafts import commune_json
 
@@ -26,9 +26,24 @@ def catalog():
     "/communes",
     "Tìm xã, phường theo tên (không cần dấu) hoặc mã",
     {200: {"type": "object", "properties": {"results": {"type": "array", "items": COMMUNE}}}},
-    parameters=[{"name": "q", "in": "query", "required": True, "schema": {"type": "string"}}],
+    parameters=[
+        {"name": "q", "in": "query", "required": False, "schema": {"type": "string"}},
+        {
+            "name": "tinh",
+            "in": "query",
+            "required": False,
+            "schema": {"type": "integer"},
+            "description": "Every commune of one province: the phone keeps them for offline search",
+        },
+    ],
 )
 def communes():
+    province = request.args.get("tinh", type=int)
+    if province is not None:
+        found = list_communes(province)
+        response = jsonify({"results": [commune_json(c.code_str) for c in found]})
+        response.headers["Cache-Control"] = "public, max-age=86400"
+        return response
     query = request.args.get("q", "")[:80]
     return jsonify({"results": [commune_json(c.code_str) for c in search_communes(query)]})
 

@@ -1,5 +1,24 @@
 // Renders one form page's fields from the catalog and reads them back.
 import { api } from './api.js';
+import { get } from './store.js';
+
+export const fold = (text) => text.normalize('NFD').replace(/[\u0300-\u036f]/g, '')
+  .replace(/đ/g, 'd').replace(/Đ/g, 'D').toLowerCase().replace(/\s+/g, ' ').trim();
+
+// Offline, the communes of the dossier's province kept on the phone answer
+// the search (the whole country's list is never sent to the browser).
+async function searchCommunes(q) {
+  try {
+    return (await api('GET', '/communes?q=' + encodeURIComponent(q))).results;
+  } catch (e) {
+    if (!e.offline) throw e;
+    const kept = await get('meta', 'communes');
+    const words = fold(q).split(' ');
+    return ((kept && kept.value) || [])
+      .filter((c) => words.every((w) => fold(c.label).includes(w)))
+      .slice(0, 20);
+  }
+}
 import { el } from './dom.js';
 
 const INPUT_TYPES = {
@@ -76,7 +95,7 @@ function communeField(field, key, value, error, communeLabels) {
       list.hidden = q.length < 2;
       if (q.length < 2) return;
       try {
-        const { results } = await api('GET', '/communes?q=' + encodeURIComponent(q));
+        const results = await searchCommunes(q);
         list.replaceChildren(
           ...results.map((c) =>
             el('li', {}, el('button', {

@@ -478,6 +478,19 @@ async function openDraft() {
   return fresh;
 }
 
+// Keeps the communes of the dossier's province on the phone for offline search.
+async function keepProvinceCommunes() {
+  try {
+    const kept = await get('meta', 'communes');
+    const commune = await api('GET', '/communes/' + draft.commune_code);
+    if (kept && kept.province === commune.province_code) return;
+    const { results } = await api('GET', '/communes?tinh=' + commune.province_code);
+    await put('meta', { key: 'communes', province: commune.province_code, value: results });
+  } catch {
+    // offline or refused: the search simply needs the network then
+  }
+}
+
 async function start() {
   try {
     [catalog, rules] = await Promise.all([loadCatalog(), import(root.dataset.rules)]);
@@ -501,6 +514,7 @@ async function start() {
   window.addEventListener('online', () => scheduleSync(0));
   render();
   scheduleSync(0);
+  if (navigator.onLine) keepProvinceCommunes();
 }
 
 start();

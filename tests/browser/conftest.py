@@ -4,10 +4,14 @@ import shutil
 import threading
 
 import pytest
+from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
 from app import create_app
 from tests.conftest import test_config
+
+# Shared machines are slow and noisy: wait generously, never assert on time.
+expect.set_options(timeout=15_000)
 
 PHONE = {
     "viewport": {"width": 390, "height": 844},
@@ -19,26 +23,55 @@ PHONE = {
 }
 
 
+class LiveServer:
+    """The app on a fixed loopback port that a test can take down and bring back."""
+
+    def __init__(self, app):
+        self.app = app
+        self.server = None
+        self.port = 0
+        self.start()
+
+    def start(self):
+        self.server = make_server("127.0.0.1", self.port, self.app, threaded=True)
+        self.port = self.server.server_port
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.port}"
+
+
 @pytest.fixture
 def live_app(template_db, tmp_path):
     path = tmp_path / "live.sqlite3"
     shutil.copy(template_db, path)
     app = create_app(test_config(tmp_path, path))
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    app.base_url = f"http://127.0.0.1:{server.server_port}"
+    app.live = LiveServer(app)
+    app.base_url = app.live.url
     yield app
-    server.shutdown()
+    app.live.stop()
+
+
+def watch_errors(page, errors):
+    page.on("pageerror", lambda e: errors.append(str(e)))
 
 
 @pytest.fixture
-def phone_page(browser, live_app):
+def phone_context(browser, live_app):
     context = browser.new_context(base_url=live_app.base_url, **PHONE)
     context.set_default_timeout(15_000)
-    page = context.new_page()
-    errors = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    yield page
+    context.js_errors = []
+    context.on("page", lambda page: watch_errors(page, context.js_errors))
+    yield context
     context.close()
-    assert errors == [], f"JavaScript errors on the page: {errors}"
+    assert context.js_errors == [], f"JavaScript errors on the page: {context.js_errors}"
+
+
+@pytest.fixture
+def phone_page(phone_context):
+    return phone_context.new_page()
