@@ -86,6 +86,23 @@ def measure(browser, url: str, cookies=None, wait_for=None) -> dict:
     return {urls.get(rid, rid): size for rid, size in sizes.items()}
 
 
+def every_citizen_asset(base: str) -> tuple[int, int]:
+    """Compressed bytes of all the citizen app's JS and CSS, lazily loaded ones included."""
+    import urllib.request
+
+    from blueprints.pwa import _shell_assets
+
+    total = count = 0
+    for url in _shell_assets():
+        if not url.endswith((".js", ".css")):
+            continue
+        request = urllib.request.Request(base + url, headers={"Accept-Encoding": "gzip"})
+        with urllib.request.urlopen(request) as response:  # noqa: S310 (loopback only)
+            total += len(response.read())
+            count += 1
+    return total, count
+
+
 def session_cookie(app, base: str) -> list[dict]:
     client = app.test_client()
     with client.session_transaction() as session:
@@ -117,11 +134,13 @@ def main():
                 )
                 wizard_total.append(sum(wizard.values()))
             browser.close()
+        all_assets, files = every_citizen_asset(base)
         server.shutdown()
     print(f"runs: {runs} (medians; bytes as transferred, gzip where the server compresses)")
     print(f"first load of /x/05665:             {statistics.median(landing):>8.0f} B")
     print(f"wizard JS + CSS (all modules):      {statistics.median(assets):>8.0f} B")
     print(f"wizard first page, all responses:   {statistics.median(wizard_total):>8.0f} B")
+    print(f"all citizen JS + CSS ({files} files, gzip): {all_assets:>6d} B")
 
 
 if __name__ == "__main__":

@@ -8,6 +8,10 @@ if ('serviceWorker' in navigator) {
 
 async function sendWaiting() {
   if (!('indexedDB' in window)) return;
+  // A first visit has no database yet: don't load the outbox code for nothing.
+  if (indexedDB.databases && !(await indexedDB.databases()).some((d) => d.name === 'lienthong')) {
+    return;
+  }
   const { pending, processOutbox } = await import('./outbox.js');
   if ((await pending()).length) processOutbox();
 }
