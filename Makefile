@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 FLASK := $(BIN)/flask --app app
 
-.PHONY: help run setup db test lint format codes chromium bench-shrink bench-web clean
+.PHONY: help run setup db test lint format codes chromium fonts poppler worker bench-shrink bench-web clean
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
 
@@ -25,10 +25,13 @@ db: setup ## Migrate the embedded database and seed the demo commune
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo
 
-run: db ## Start the app; SMS codes land in instance/sms-outbox.jsonl (make codes)
+run: db fonts ## Start the app; SMS codes land in instance/sms-outbox.jsonl (make codes)
 	@echo "Mở http://127.0.0.1:$(PORT)/x/05665 - mã SMS: make codes"
 	SMS_BACKEND=$${SMS_BACKEND:-file} $(BIN)/gunicorn --bind 127.0.0.1:$(PORT) \
 		--workers 1 --threads 8 --access-logfile - 'app:create_app()'
+
+worker: db ## Send the citizens' SMS and emails from the outbox (keeps running)
+	SMS_BACKEND=$${SMS_BACKEND:-file} $(FLASK) notify-worker
 
 codes: ## Show the latest SMS messages written by the file backend
 	@tail -n 5 instance/sms-outbox.jsonl 2>/dev/null || echo "Chưa có tin nhắn nào."
@@ -39,7 +42,19 @@ chromium: ## Install Debian's Chromium for the browser tests when missing
 		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium; \
 	fi
 
-test: setup chromium ## Run every test
+fonts: ## Install Debian's DejaVu fonts (Vietnamese letters in the PDF poster) when missing
+	@if [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf ]; then \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq fonts-dejavu-core; \
+	fi
+
+poppler: ## Install pdftoppm (the poster test renders the PDF to read its QR) when missing
+	@if ! command -v pdftoppm >/dev/null; then \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq poppler-utils; \
+	fi
+
+test: setup chromium fonts poppler ## Run every test
 	$(BIN)/pytest -q
 
 lint: setup ## ruff check and format check

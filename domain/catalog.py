@@ -18,7 +18,7 @@ import copy
 from domain import catalog_birth, catalog_death
 from domain.personal_id import PROVINCE_BIRTH_CODES
 
-VERSION = "2026-11-24.1"
+VERSION = "2026-11-25.1"
 
 NOT_BEFORE = "1900-01-01"
 DEFAULT_MAX_LENGTH = {"text": 200, "textarea": 1000, "email": 254}
@@ -38,6 +38,21 @@ AGENCIES = {
     "ldtbxh": {
         "name": "Phòng Văn hóa - Xã hội, UBND xã (lĩnh vực lao động - xã hội)",
         "short": "Văn hóa - Xã hội",
+    },
+}
+
+# Fees that are not one procedure's own. Amounts are the catalog's, to be
+# confirmed by the province: the postal fee is the post office's tariff.
+FEES = {
+    "copy": {
+        "amount": 8000,
+        "text": "Phí cấp bản sao trích lục hộ tịch: 8.000 đồng một bản (Thông tư "
+        "281/2016/TT-BTC). Bản chính được cấp miễn phí.",
+    },
+    "postal": {
+        "amount": 25000,
+        "text": "Cước bưu chính công ích tạm tính 25.000 đồng một lần gửi, bạn trả cho "
+        "bưu điện khi nhận kết quả. Mức cước thực tế theo bảng giá của bưu điện.",
     },
 }
 
@@ -179,7 +194,11 @@ SHARED_SECTIONS: dict[str, dict] = {
         "(bưu điện giao tận nơi, bạn trả cước).",
         "fields": [
             {"id": "hinh_thuc", "label": "Bạn muốn nhận kết quả thế nào?",
-             "name": "cách nhận kết quả", "type": "radio", "options": [
+             "name": "cách nhận kết quả", "type": "radio",
+             "hint": "Nhận tại xã: miễn phí. Qua bưu chính: cước tạm tính "
+             f"{FEES['postal']['amount']:,} đồng".replace(",", ".")
+             + ", trả cho bưu điện khi nhận.",
+             "options": [
                  {"value": "tai-xa", "label": "Nhận tại Bộ phận một cửa của UBND xã"},
                  {"value": "buu-chinh",
                   "label": "Gửi qua bưu chính công ích đến địa chỉ của tôi (tôi trả cước)"},
@@ -242,6 +261,7 @@ def _build() -> dict:
     return {
         "version": VERSION,
         "agencies": AGENCIES,
+        "fees": FEES,
         "levels": LEVELS,
         "groups": [catalog_birth.GROUP, catalog_death.GROUP],
         "procedures": procedures,

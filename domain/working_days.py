@@ -105,3 +105,16 @@ def due_date(received_at: datetime, working_days: int) -> date:
 def format_vn_date(d: date) -> str:
     """ "Thứ Năm, 26/11/2026" – how dates are written on Vietnamese notices."""
     return f"{WEEKDAY_NAMES[d.weekday()]}, {d:%d/%m/%Y}"
+
+
+def working_days_between(start: datetime, end: datetime) -> int:
+    """Working days a task took: 0 when finished on the day its clock started
+    (see :func:`start_day`), N when finished on the N-th working day after."""
+    first = start_day(start)
+    last = to_vn_time(end).date()
+    days, day = 0, first
+    while day < last:
+        day = next_working_day(day)
+        if day <= last:
+            days += 1
+    return days
