@@ -1,11 +1,18 @@
-"""Command-line tasks: `flask --app app seed-demo`."""
+"""Command-line tasks: `flask --app app seed-demo`, `create-officer`, `notify-worker`."""
+
+import re
+import signal
+import time
 
 import click
 from flask import Flask, current_app
+from sqlalchemy import select
 
 from domain.communes import get_commune
+from domain.errors import RuleError
+from domain.workflow import ROLES
 from extensions import db
-from models import Commune
+from models import Commune, Officer
 
 
 def default_agency_code(commune_code: str) -> str:
@@ -56,3 +63,104 @@ def register_commands(app: Flask) -> None:
         """Let a commune receive dossiers, with its officer's contact."""
         commune = enable_commune(code, officer_name, officer_phone, office_hours, agency_code)
         click.echo(f"Commune {commune.code} ready, agency code {commune.agency_code}")
+
+    register_office_commands(app)
+
+
+USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{2,63}")
+
+
+def create_officer(
+    username: str, password: str, commune: str, role: str, full_name: str, phone: str = ""
+) -> Officer:
+    from services.officer_auth import hash_password, normalize_username
+
+    username = normalize_username(username)
+    if not USERNAME.fullmatch(username):
+        raise click.ClickException(
+            "Username: 3-64 lowercase letters, digits, dots, dashes or underscores"
+        )
+    if role not in ROLES:
+        raise click.ClickException(f"Role must be one of: {', '.join(ROLES)}")
+    if db.session.get(Commune, commune) is None:
+        raise click.ClickException(
+            f"Commune {commune} does not receive dossiers yet: run enable-commune first"
+        )
+    if db.session.scalars(select(Officer).where(Officer.username == username)).first():
+        raise click.ClickException(f"Username {username} is taken")
+    try:
+        password_hash = hash_password(password)
+    except RuleError as error:
+        raise click.ClickException("Password must be at least 10 characters") from error
+    officer = Officer(
+        username=username,
+        password_hash=password_hash,
+        commune_code=commune,
+        role=role,
+        full_name=full_name.strip(),
+        phone=phone.strip() or None,
+    )
+    db.session.add(officer)
+    db.session.commit()
+    return officer
+
+
+def register_office_commands(app: Flask) -> None:
+    @app.cli.command("create-officer")
+    @click.argument("username")
+    @click.option("--commune", required=True, help="5-digit commune code, e.g. 05665")
+    @click.option("--role", required=True, type=click.Choice(list(ROLES)), help="What they do")
+    @click.option("--name", "full_name", required=True, help="Full name, shown to colleagues")
+    @click.option("--phone", default="", help="Work phone (optional)")
+    @click.password_option(envvar="OFFICER_PASSWORD", help="At least 10 characters")
+    def create_officer_command(username, commune, role, full_name, phone, password):
+        """Create an officer account (the password is asked twice, or OFFICER_PASSWORD)."""
+        officer = create_officer(username, password, commune, role, full_name, phone)
+        click.echo(f"Officer {officer.username} ({ROLES[officer.role]}) of {commune} created")
+
+    @app.cli.command("set-officer-password")
+    @click.argument("username")
+    @click.password_option(envvar="OFFICER_PASSWORD", help="At least 10 characters")
+    def set_officer_password(username, password):
+        """Set a new password for an officer (e.g. a forgotten one)."""
+        from services.officer_auth import hash_password, normalize_username
+
+        officer = db.session.scalars(
+            select(Officer).where(Officer.username == normalize_username(username))
+        ).first()
+        if officer is None:
+            raise click.ClickException(f"No officer {username}")
+        try:
+            officer.password_hash = hash_password(password)
+        except RuleError as error:
+            raise click.ClickException("Password must be at least 10 characters") from error
+        db.session.commit()
+        click.echo(f"Password of {officer.username} changed")
+
+    @app.cli.command("notify-worker")
+    @click.option("--once", is_flag=True, help="Send what is due now, then exit")
+    @click.option("--poll", default=5.0, show_default=True, help="Seconds between passes")
+    def notify_worker(once, poll):
+        """Send the citizens' SMS and emails from the outbox, with retries."""
+        from services import notify
+
+        app = current_app._get_current_object()
+        if once:
+            report = notify.run_once(app)
+            click.echo(
+                f"sent {report.sent}, retry later {report.retried}, gave up {report.gave_up}"
+            )
+            return
+        stopping = []
+        signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
+        click.echo("Notify worker started (Ctrl+C to stop)")
+        try:
+            while not stopping:
+                report = notify.run_once(app)
+                if report.handled:
+                    click.echo(f"sent {report.sent}, retry later {report.retried}")
+                else:
+                    time.sleep(poll)
+        except KeyboardInterrupt:
+            pass
+        click.echo("Notify worker stopped")

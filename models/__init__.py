@@ -4,6 +4,7 @@ from models.account import Citizen, OtpChallenge
 from models.commune import Commune
 from models.dossier import DailySequence, Dossier, DossierEvent, ProcedureProgress
 from models.draft import Draft, Upload
+from models.office import Notification, Officer, Payment
 
 __all__ = [
     "Citizen",
@@ -12,7 +13,10 @@ __all__ = [
     "Dossier",
     "DossierEvent",
     "Draft",
+    "Notification",
+    "Officer",
     "OtpChallenge",
+    "Payment",
     "ProcedureProgress",
     "Upload",
 ]

@@ -1,6 +1,6 @@
 from datetime import date, datetime
 
-from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from extensions import db
@@ -24,6 +24,17 @@ class Dossier(db.Model):
     status: Mapped[int] = mapped_column(default=1)
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
     due_date: Mapped[date]
+    # Optimistic lock (SQLAlchemy's version_id_col): every UPDATE says "WHERE
+    # version = <the one read>", so of two officers acting on one dossier at
+    # once only one succeeds; the other gets StaleDataError.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+    updated_at: Mapped[datetime | None]
+    accepted_at: Mapped[datetime | None]
+    done_at: Mapped[datetime | None]
+    # Folded names, ID numbers and phones for the office search (domain.search).
+    search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # The open supplement request: what the citizen must add or correct.
+    supplement: Mapped[dict | None] = mapped_column(JSON)
 
     events: Mapped[list["DossierEvent"]] = relationship(
         order_by="DossierEvent.id", back_populates="dossier"
@@ -32,9 +43,16 @@ class Dossier(db.Model):
         order_by="ProcedureProgress.position", back_populates="dossier"
     )
 
+    __mapper_args__ = {"version_id_col": version}
+
 
 class DossierEvent(db.Model):
-    """Append-only timeline: who did what, when."""
+    """Append-only history: who did what, when, and what changed.
+
+    ``note`` and ``detail`` are written for the citizen (no officer's personal
+    data); ``officer_id`` and ``changes`` are the office's audit. Rows are
+    never updated or deleted (see models.office).
+    """
 
     __tablename__ = "dossier_events"
 
@@ -45,6 +63,11 @@ class DossierEvent(db.Model):
     actor: Mapped[str] = mapped_column(String(64))  # "citizen" or an office role
     note: Mapped[str | None] = mapped_column(String(500))
     at: Mapped[datetime] = mapped_column(default=utcnow)
+    action: Mapped[str | None] = mapped_column(String(32))
+    officer_id: Mapped[int | None] = mapped_column(ForeignKey("officers.id"))
+    # Shown only to the signed-in citizen: reasons, what to add, results.
+    detail: Mapped[str | None] = mapped_column(String(2000))
+    changes: Mapped[dict | None] = mapped_column(JSON)
 
     dossier: Mapped[Dossier] = relationship(back_populates="events")
 
@@ -62,6 +85,9 @@ class ProcedureProgress(db.Model):
     position: Mapped[int]
     status: Mapped[int] = mapped_column(default=1)
     due_date: Mapped[date]
+    started_at: Mapped[datetime | None]  # reached its agency
+    completed_at: Mapped[datetime | None]
+    result: Mapped[dict | None] = mapped_column(JSON)
 
     dossier: Mapped[Dossier] = relationship(back_populates="progress")
 

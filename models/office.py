@@ -1,0 +1,91 @@
+"""The office side: officers, the notification outbox, payments."""
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text, event
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from extensions import db
+from models.base import utcnow
+from models.dossier import Dossier, DossierEvent
+
+
+class Officer(db.Model):
+    """A commune or agency officer. Created from the command line only."""
+
+    __tablename__ = "officers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(200))  # argon2id
+    full_name: Mapped[str] = mapped_column(String(120))
+    commune_code: Mapped[str] = mapped_column(String(5), index=True)
+    role: Mapped[str] = mapped_column(String(16))  # domain.workflow.ROLES
+    phone: Mapped[str | None] = mapped_column(String(20))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_sign_in_at: Mapped[datetime | None]
+
+
+class Notification(db.Model):
+    """Transactional outbox: written in the same transaction as the change it
+    reports, sent later by `flask notify-worker`.
+
+    A worker claims a row by setting ``claim_token`` and ``claimed_until`` in
+    one conditional UPDATE, sends, then sets ``sent_at`` only if it still
+    holds the claim; a crashed worker's claim expires and another retries.
+    """
+
+    __tablename__ = "notifications"
+    __table_args__ = (Index("ix_notifications_due", "sent_at", "failed_at", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id"), index=True)
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("dossier_events.id"))
+    channel: Mapped[str] = mapped_column(String(8))  # "sms" | "email"
+    recipient: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str | None] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    claim_token: Mapped[str | None] = mapped_column(String(32))
+    claimed_until: Mapped[datetime | None]
+    sent_at: Mapped[datetime | None]
+    failed_at: Mapped[datetime | None]  # gave up after the last attempt
+    last_error: Mapped[str | None] = mapped_column(String(300))  # no body, no address
+
+    event: Mapped[DossierEvent | None] = relationship()
+
+
+class Payment(db.Model):
+    """A fee asked of the citizen for one procedure, paid through a provider
+    (services.payments); "office" means paid in cash at the one-stop desk."""
+
+    __tablename__ = "payments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id"), index=True)
+    procedure_id: Mapped[str] = mapped_column(String(64))
+    amount: Mapped[int]  # đồng
+    reason: Mapped[str] = mapped_column(String(300))
+    provider: Mapped[str] = mapped_column(String(16), default="office")
+    status: Mapped[str] = mapped_column(String(12), default="pending")  # pending|paid
+    reference: Mapped[str | None] = mapped_column(String(64))
+    requested_at: Mapped[datetime] = mapped_column(default=utcnow)
+    paid_at: Mapped[datetime | None]
+
+
+@event.listens_for(DossierEvent, "before_update")
+@event.listens_for(DossierEvent, "before_delete")
+def _history_is_append_only(_mapper, _connection, target):
+    raise RuntimeError("dossier history is append-only: add an event, never change one")
+
+
+@event.listens_for(Dossier, "before_insert")
+@event.listens_for(Dossier, "before_update")
+def _refresh_search_text(_mapper, _connection, target: Dossier):
+    # Kept here so every way of writing a dossier (submit, supplement) updates it.
+    from domain.search import build_search_text
+
+    target.search_text = build_search_text(target.answers)

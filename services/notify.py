@@ -1,0 +1,243 @@
+"""Telling the citizen about each step: the outbox and its worker.
+
+``enqueue`` adds the messages for one dossier event to the session, so they
+commit (or roll back) with the change itself: a change is never reported
+without happening, nor happens without being reported. ``run_once`` sends
+what is due, with exponential backoff between failed attempts.
+
+Delivery: a worker claims a row with one conditional UPDATE (only one worker
+can win it), sends, and marks it sent only while still holding the claim. A
+sender that fails leaves the row for a later attempt; a worker that dies
+after sending but before marking leaves a claim that expires after
+``NOTIFY_LEASE_SECONDS``, and only that narrow window could repeat a message.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import Flask, current_app, has_request_context, request
+from sqlalchemy import func, or_, select, update
+
+from domain import statuses
+from domain.catalog import CATALOG
+from domain.communes import get_commune, unaccent
+from domain.workflow import ACTIONS
+from domain.working_days import format_vn_date
+from extensions import db
+from models import Citizen, Commune, Dossier, DossierEvent, Notification
+from models.base import utcnow
+
+LOGGER = logging.getLogger("lienthong.notify")
+
+# What the citizen is told, per action; {code}, {due}, {procedure}, {amount}
+# are filled in. The SMS is the same sentence without tone marks (GSM-7).
+MESSAGES = {
+    "accept": "Hồ sơ {code} đã được tiếp nhận. Hẹn trả kết quả: {due}.",
+    "refuse": "Hồ sơ {code} không được tiếp nhận. Xem lý do trong hồ sơ.",
+    "request_supplement": "Hồ sơ {code} cần bổ sung giấy tờ. Hãy mở hồ sơ để bổ sung và nộp lại.",
+    "request_payment": "Hồ sơ {code}: cần nộp {amount} đồng tại UBND xã.",
+    "confirm_payment": "Hồ sơ {code}: đã nhận {amount} đồng. Hồ sơ được xử lý tiếp.",
+    "record_result": "Hồ sơ {code}: đã xong {procedure}.",
+    "record_result_done": "Hồ sơ {code} đã có kết quả. {delivery}",
+    "stop": "Hồ sơ {code}: dừng xử lý {procedure}. Xem lý do trong hồ sơ.",
+    "return_at_office": "Hồ sơ {code} đã trả kết quả. Hồ sơ hoàn tất.",
+    "send_by_post": "Hồ sơ {code}: kết quả đã gửi qua bưu điện. Số hiệu: {tracking}.",
+    "withdraw": "Hồ sơ {code} đã được rút theo yêu cầu của bạn.",
+    "resubmit": "Hồ sơ {code}: đã nhận phần bổ sung. Cán bộ sẽ xử lý tiếp.",
+}
+DELIVERY = {
+    "buu-chinh": "Kết quả sẽ được gửi qua bưu điện.",
+    "tai-xa": "Mời bạn nhận tại UBND xã.",
+}
+
+
+def public_url(path: str) -> str:
+    base = current_app.config.get("PUBLIC_BASE_URL") or (
+        request.host_url if has_request_context() else ""
+    )
+    return base.rstrip("/") + path
+
+
+def _money(amount) -> str:
+    return f"{int(amount or 0):,}".replace(",", ".")
+
+
+def message_for(dossier: Dossier, event: DossierEvent) -> str:
+    changes = event.changes or {}
+    key = event.action
+    if key == "record_result" and event.status == statuses.Status.DONE:
+        key = "record_result_done"
+    template = MESSAGES.get(key, "Hồ sơ {code}: " + statuses.label(event.status) + ".")
+    procedure = CATALOG["procedures"].get(event.procedure_id or "", {}).get("title", "")
+    return template.format(
+        code=dossier.code,
+        due=dossier.due_date.strftime("%d/%m/%Y"),
+        procedure=procedure[:1].lower() + procedure[1:],
+        amount=_money(changes.get("amount")),
+        tracking=changes.get("tracking", ""),
+        delivery=DELIVERY.get((dossier.answers or {}).get("nhan-ket-qua.hinh_thuc"), ""),
+    )
+
+
+def _link(dossier: Dossier, event: DossierEvent) -> str:
+    suffix = "/bo-sung" if event.action == "request_supplement" else ""
+    return public_url(f"/ho-so/{dossier.code}{suffix}")
+
+
+def sms_body(dossier: Dossier, event: DossierEvent) -> str:
+    return unaccent(f"{message_for(dossier, event)} Xem: {_link(dossier, event)}")
+
+
+def email_body(dossier: Dossier, event: DossierEvent) -> tuple[str, str]:
+    commune = get_commune(dossier.commune_code)
+    settings = db.session.get(Commune, dossier.commune_code)
+    status = statuses.Status(dossier.status)
+    lines = ["Kính gửi ông/bà,", "", message_for(dossier, event)]
+    if event.detail:
+        lines += ["", event.detail]
+    lines += [
+        "",
+        f"Tình trạng hồ sơ: {statuses.LABELS[status]}.",
+        f"Hẹn trả kết quả: {format_vn_date(dossier.due_date)}.",
+        f"Xem hồ sơ: {_link(dossier, event)}",
+    ]
+    if settings is not None:
+        lines += [
+            "",
+            f"Cần hỗ trợ: {settings.officer_name}, điện thoại {settings.officer_phone} "
+            f"({settings.office_hours}).",
+        ]
+    lines += ["", f"UBND {commune.name if commune else dossier.commune_code}", ""]
+    lines.append("Thư này được gửi tự động. Xin đừng trả lời thư này.")
+    subject = f"Hồ sơ {dossier.code}: {statuses.label(event.status)}"
+    return subject, "\n".join(lines)
+
+
+def enqueue(dossier: Dossier, event: DossierEvent) -> list[Notification]:
+    """Add this event's SMS (and email, when the citizen gave one) to the session."""
+    if event.action not in ACTIONS:
+        return []
+    phone = db.session.get(Citizen, dossier.citizen_id).phone
+    rows = [
+        Notification(
+            dossier_id=dossier.id, event=event, channel="sms", recipient=phone,
+            body=sms_body(dossier, event),
+        )
+    ]  # fmt: skip
+    email = (dossier.answers or {}).get("nguoi-yeu-cau.email")
+    if email:
+        subject, body = email_body(dossier, event)
+        rows.append(
+            Notification(
+                dossier_id=dossier.id, event=event, channel="email", recipient=email,
+                subject=subject, body=body,
+            )
+        )  # fmt: skip
+    db.session.add_all(rows)
+    return rows
+
+
+# --- the worker --------------------------------------------------------------
+
+
+@dataclass
+class Report:
+    sent: int = 0
+    retried: int = 0
+    gave_up: int = 0
+
+    @property
+    def handled(self) -> int:
+        return self.sent + self.retried + self.gave_up
+
+
+def backoff(attempts: int, config) -> timedelta:
+    """30 s, 1 min, 2 min, 4 min ... capped (NOTIFY_BACKOFF_SECONDS, _MAX)."""
+    base = config.get("NOTIFY_BACKOFF_SECONDS", 30)
+    ceiling = config.get("NOTIFY_BACKOFF_MAX_SECONDS", 3600)
+    return timedelta(seconds=min(base * 2 ** max(attempts - 1, 0), ceiling))
+
+
+def _due(now: datetime):
+    return (
+        Notification.sent_at.is_(None),
+        Notification.failed_at.is_(None),
+        Notification.next_attempt_at <= now,
+        or_(Notification.claimed_until.is_(None), Notification.claimed_until < now),
+    )
+
+
+def _claim(row_id: int, token: str, now: datetime, lease: timedelta) -> bool:
+    claimed = db.session.execute(
+        update(Notification)
+        .where(Notification.id == row_id, *_due(now))
+        .values(claim_token=token, claimed_until=now + lease, attempts=Notification.attempts + 1)
+    ).rowcount
+    db.session.commit()
+    return claimed == 1
+
+
+def _send(app: Flask, row: Notification) -> None:
+    if row.channel == "sms":
+        app.extensions["sms_sender"].send(row.recipient, row.body)
+    else:
+        app.extensions["email_sender"].send(row.recipient, row.subject or "", row.body)
+
+
+def run_once(app: Flask, *, now: datetime | None = None, batch: int = 100) -> Report:
+    """Send every message due now (one pass); call inside an app context."""
+    config = app.config
+    now = now or utcnow()
+    lease = timedelta(seconds=config.get("NOTIFY_LEASE_SECONDS", 300))
+    max_attempts = config.get("NOTIFY_MAX_ATTEMPTS", 20)
+    report = Report()
+    ids = db.session.scalars(
+        select(Notification.id).where(*_due(now)).order_by(Notification.id).limit(batch)
+    ).all()
+    db.session.commit()  # end the read: each claim is its own short transaction
+    for row_id in ids:
+        token = secrets.token_hex(16)
+        if not _claim(row_id, token, now, lease):
+            continue  # another worker has it
+        row = db.session.get(Notification, row_id)
+        values = {"claim_token": None, "claimed_until": None}
+        try:
+            _send(app, row)
+        except Exception as error:  # any sender failure: try again later
+            attempts = row.attempts
+            values["last_error"] = f"{type(error).__name__}: {error}"[:300]
+            if attempts >= max_attempts:
+                values["failed_at"] = now
+                report.gave_up += 1
+                LOGGER.error("Notification %s gave up after %s attempts", row_id, attempts)
+            else:
+                values["next_attempt_at"] = now + backoff(attempts, config)
+                report.retried += 1
+        else:
+            values.update(sent_at=utcnow(), last_error=None)
+            report.sent += 1
+        db.session.execute(
+            update(Notification)
+            .where(Notification.id == row_id, Notification.claim_token == token)
+            .values(**values)
+        )
+        db.session.commit()
+    return report
+
+
+def outbox_counts(commune_code: str) -> dict[str, int]:
+    """Waiting, sent and given-up messages of one commune, for its statistics."""
+    rows = db.session.execute(
+        select(Notification.sent_at.is_not(None), Notification.failed_at.is_not(None), func.count())
+        .join(Dossier, Dossier.id == Notification.dossier_id)
+        .where(Dossier.commune_code == commune_code)
+        .group_by(Notification.sent_at.is_not(None), Notification.failed_at.is_not(None))
+    ).all()
+    counts = {"waiting": 0, "sent": 0, "failed": 0}
+    for sent, failed, n in rows:
+        counts["sent" if sent else "failed" if failed else "waiting"] += n
+    return counts

@@ -1,0 +1,120 @@
+"""The office queue: an officer's dossiers by status and deadline, and search."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import and_, case, exists, or_, select
+
+from domain import workflow
+from domain.search import like_pattern, parse_query
+from domain.statuses import Status
+from extensions import db
+from models import Citizen, Dossier, Officer, ProcedureProgress
+
+PAGE_SIZE = 50
+
+# Tabs of the queue: "todo" (what this role can act on now) and each status.
+TODO = "can-xu-ly"
+
+
+@dataclass
+class Page:
+    dossiers: list[Dossier]
+    page: int
+    has_next: bool
+
+
+def _visible_to(officer: Officer):
+    """SQL for 'this officer may see the dossier' (mirrors workflow.can_see)."""
+    conditions = [Dossier.commune_code == officer.commune_code]
+    if officer.role != workflow.JUSTICE:
+        conditions.append(
+            exists().where(
+                ProcedureProgress.dossier_id == Dossier.id,
+                ProcedureProgress.agency == officer.role,
+                ProcedureProgress.started_at.is_not(None),
+            )
+        )
+    return and_(*conditions)
+
+
+def _todo(officer: Officer):
+    own_step_open = exists().where(
+        ProcedureProgress.dossier_id == Dossier.id,
+        ProcedureProgress.agency == officer.role,
+        ProcedureProgress.status.in_([Status.IN_PROCESS, Status.PAYMENT_REQUESTED]),
+    )
+    if officer.role == workflow.JUSTICE:
+        return or_(Dossier.status.in_([Status.SUBMITTED, Status.DONE]), own_step_open)
+    return own_step_open
+
+
+def _matches(query: str):
+    parsed = parse_query(query)
+    if parsed is None:
+        return None
+    kind, value = parsed
+    if kind == "code":
+        return Dossier.code == value
+    pattern = like_pattern(value)
+    condition = Dossier.search_text.like(pattern, escape="\\")
+    if kind == "digits":  # also the phone the citizen signed in with
+        e164 = "+84" + value[1:] if value.startswith("0") else value
+        account = exists().where(
+            Citizen.id == Dossier.citizen_id, Citizen.phone.like(like_pattern(e164), escape="\\")
+        )
+        condition = or_(condition, account)
+    return condition
+
+
+def queue(officer: Officer, tab: str = TODO, query: str = "", page: int = 1) -> Page:
+    statement = select(Dossier).where(_visible_to(officer))
+    if query.strip():
+        condition = _matches(query)
+        if condition is None:
+            return Page([], 1, False)
+        statement = statement.where(condition)
+    elif tab == TODO:
+        statement = statement.where(_todo(officer))
+    elif tab.isdigit() and int(tab) in set(Status):
+        statement = statement.where(Dossier.status == int(tab))
+    # Waiting on the office first (new, then running, then results to hand
+    # over), earliest deadline first within each.
+    order = case(
+        (Dossier.status == Status.SUBMITTED, 0),
+        (Dossier.status.in_([Status.ACCEPTED, Status.IN_PROCESS, Status.PAYMENT_REQUESTED]), 1),
+        (Dossier.status == Status.DONE, 2),
+        (Dossier.status == Status.SUPPLEMENT_REQUESTED, 3),
+        else_=4,
+    )
+    page = max(page, 1)
+    rows = db.session.scalars(
+        statement.order_by(order, Dossier.due_date, Dossier.id)
+        .limit(PAGE_SIZE + 1)
+        .offset((page - 1) * PAGE_SIZE)
+    ).all()
+    return Page(list(rows[:PAGE_SIZE]), page, len(rows) > PAGE_SIZE)
+
+
+def counts(officer: Officer) -> dict[int, int]:
+    """Number of visible dossiers per one-stop status, for the tabs."""
+    from sqlalchemy import func
+
+    rows = db.session.execute(
+        select(Dossier.status, func.count()).where(_visible_to(officer)).group_by(Dossier.status)
+    ).all()
+    return {status: n for status, n in rows}
+
+
+def own_step(officer: Officer, dossier: Dossier) -> ProcedureProgress | None:
+    """This officer's step in the dossier (the first open one), for the queue."""
+    mine = [p for p in dossier.progress if p.agency == officer.role]
+    return next((p for p in mine if p.status in (4, 5, 6)), mine[0] if mine else None)
+
+
+def today_overdue(dossier: Dossier, today: date) -> bool:
+    from services.office import is_overdue
+
+    return is_overdue(dossier, today)
