@@ -7,6 +7,16 @@
   nothing personal, so they may be cached.
 - api: JSON under /api/v1; every state change needs the CSRF header, every
   draft, upload and dossier is looked up through its owner.
+- office (/can-bo): officers only (officer_required; session key officer_id,
+  never the citizen's citizen_id). Sign-in by username and argon2 password,
+  rate limited per IP and per username, failed attempts only. Every dossier,
+  photo and action is looked up through services.office.officer_dossier: an
+  officer of another commune, or of an agency the dossier has not reached,
+  gets 404; an action the role may not do gets 403 (domain.workflow). The
+  commune admin (quan-tri) has settings, posters and statistics, no dossiers.
+  Every state change is a POST with a CSRF token.
+- counter (/ma-qr/<commune>): public full-screen QR for the office counter;
+  shows only the commune's public /x/<code> link.
 """
 
 from flask import Flask
@@ -20,3 +30,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth.bp)
     app.register_blueprint(pwa.bp)
     app.register_blueprint(api_bp)
+
+    from blueprints.office import bp as office_bp
+    from blueprints.office.counter import bp as counter_bp
+
+    app.register_blueprint(office_bp)
+    app.register_blueprint(counter_bp)

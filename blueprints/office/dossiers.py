@@ -1,0 +1,140 @@
+"""The queue, one dossier with every answer and photo, and the photos themselves."""
+
+from flask import Response, abort, get_flashed_messages, redirect, render_template, request, url_for
+from sqlalchemy import select
+
+from blueprints.office import bp, present
+from domain import results, statuses, workflow
+from domain.catalog import CATALOG
+from domain.clock import today_vn
+from domain.statuses import Status
+from extensions import db
+from models import Commune, Payment, Upload
+from services import office, payments, queue, storage
+from services.officer_auth import officer_required
+
+OFFICE_ROLES = workflow.AGENCY_ROLES
+
+
+@bp.app_template_global()
+def office_globals() -> dict:
+    return {
+        "roles": workflow.ROLES,
+        "actions": workflow.ACTIONS,
+        "status_labels": statuses.LABELS,
+        "vn_date": present.vn_date,
+    }
+
+
+@bp.get("/")
+@officer_required()
+def home(officer):
+    if officer.role == workflow.ADMIN:
+        return redirect(url_for("office.statistics"))
+    tab = request.args.get("xem", queue.TODO)
+    query = request.args.get("q", "").strip()[:100]
+    page = request.args.get("trang", 1, type=int) or 1
+    found = queue.queue(officer, tab, query, page)
+    today = today_vn()
+    rows = [
+        {
+            "dossier": d,
+            "group": next(g["title"] for g in CATALOG["groups"] if g["id"] == d.group_id),
+            "requester": (d.answers or {}).get("nguoi-yeu-cau.ho_ten", ""),
+            "step": queue.own_step(officer, d),
+            "overdue": office.is_overdue(d, today),
+        }
+        for d in found.dossiers
+    ]
+    for row in rows:
+        step = row["step"]
+        row["step_overdue"] = bool(step) and office.step_overdue(step.status, step.due_date, today)
+    return render_template(
+        "office/queue.html",
+        officer=officer,
+        rows=rows,
+        tab=tab,
+        query=query,
+        page=found,
+        counts=queue.counts(officer),
+        searched=bool(query),
+    )
+
+
+def dossier_or_404(officer, code):
+    dossier = office.officer_dossier(officer, code)
+    if dossier is None:
+        abort(404)
+    return dossier
+
+
+def render_dossier(officer, dossier, *, error=None, fields=None, form_values=None, status=200):
+    today = today_vn()
+    actions = office.available(officer.role, dossier)
+    pending = {
+        p.procedure_id: p
+        for p in db.session.scalars(
+            select(Payment).where(Payment.dossier_id == dossier.id, Payment.status == "pending")
+        )
+    }
+    return (
+        render_template(
+            "office/dossier.html",
+            officer=officer,
+            dossier=dossier,
+            settings=db.session.get(Commune, dossier.commune_code),
+            status=Status(dossier.status),
+            overdue=office.is_overdue(dossier, today),
+            steps=[
+                {
+                    "p": p,
+                    "title": CATALOG["procedures"][p.procedure_id]["title"],
+                    "agency": CATALOG["agencies"][p.agency]["name"],
+                    "overdue": office.step_overdue(p.status, p.due_date, today),
+                    "result": results.describe(p.procedure_id, p.result or {}),
+                }
+                for p in dossier.progress
+            ],
+            actions=actions,
+            step_actions={pid for _, pid in actions if pid},
+            result_fields={p: results.result_fields(p) for p in dossier.procedure_ids},
+            suggested={
+                p: payments.suggested_fee(p, dossier.answers or {}) for p in dossier.procedure_ids
+            },
+            pending_payments=pending,
+            attachments=[
+                a for p in dossier.procedure_ids for a in CATALOG["procedures"][p]["attachments"]
+            ],
+            section_choices=[
+                (s, CATALOG["sections"][s]["title"]) for s in office.dossier_sections(dossier)
+            ],
+            sections=present.answer_sections(dossier),
+            photos=present.photo_groups(dossier),
+            history=present.history(dossier),
+            delivery=(dossier.answers or {}).get("nhan-ket-qua.hinh_thuc", "tai-xa"),
+            messages=get_flashed_messages(),
+            error=error,
+            fields=fields or {},
+            values=form_values or {},
+        ),
+        status,
+    )
+
+
+@bp.get("/ho-so/<code>")
+@officer_required(*OFFICE_ROLES)
+def dossier_page(officer, code: str):
+    return render_dossier(officer, dossier_or_404(officer, code))
+
+
+@bp.get("/ho-so/<code>/anh/<upload_id>")
+@officer_required(*OFFICE_ROLES)
+def photo(officer, code: str, upload_id: str):
+    dossier = dossier_or_404(officer, code)
+    upload = db.session.get(Upload, upload_id)
+    if upload is None or upload.dossier_id != dossier.id:
+        abort(404)
+    response = Response(storage.load(upload.storage_key), mimetype=upload.mime)
+    # Personal papers: never in a shared cache, never kept after the session.
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

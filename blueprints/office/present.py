@@ -1,0 +1,160 @@
+"""Turning a dossier into what the office pages show: answers, photos, history."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from domain import results, statuses, workflow
+from domain.catalog import CATALOG, field_options
+from domain.communes import get_commune
+from domain.validation import visible_fields
+from extensions import db
+from models import Dossier, Officer, Upload
+from services.office import dossier_sections
+
+
+def vn_date(value: str | date | None) -> str:
+    if not value:
+        return ""
+    text = value.isoformat() if isinstance(value, date) else value
+    return f"{text[8:10]}/{text[5:7]}/{text[:4]}"
+
+
+def display_value(field: dict, value: str) -> str:
+    kind = field["type"]
+    if kind in ("radio", "select"):
+        return next((o["label"] for o in field_options(field) if o["value"] == value), value)
+    if kind == "commune":
+        commune = get_commune(value)
+        return commune.label if commune else value
+    if kind == "date":
+        return vn_date(value)
+    if kind == "checkbox":
+        return "Có" if value == "co" else value
+    return value
+
+
+def answer_sections(dossier: Dossier) -> list[dict]:
+    """Every answered field, page by page, with readable values."""
+    answers = dossier.answers or {}
+    sections = []
+    for section_id in dossier_sections(dossier):
+        rows = [
+            {"label": f["label"], "value": display_value(f, answers[f["key"]])}
+            for f in visible_fields(section_id, answers)
+            if answers.get(f["key"])
+        ]
+        if rows:
+            sections.append({"id": section_id, "title": CATALOG["sections"][section_id]["title"],
+                             "rows": rows})  # fmt: skip
+    return sections
+
+
+def attachment_titles() -> dict[str, str]:
+    return {a["id"]: a["title"] for p in CATALOG["procedures"].values() for a in p["attachments"]}
+
+
+def photo_groups(dossier: Dossier) -> list[dict]:
+    uploads = db.session.scalars(
+        select(Upload)
+        .where(Upload.dossier_id == dossier.id)
+        .order_by(Upload.attachment_id, Upload.position, Upload.created_at)
+    ).all()
+    titles = attachment_titles()
+    asked_at = (dossier.supplement or {}).get("asked_at") or _last_request_at(dossier)
+    groups: dict[str, dict] = {}
+    for upload in uploads:
+        group = groups.setdefault(
+            upload.attachment_id,
+            {"title": titles.get(upload.attachment_id, upload.attachment_id), "photos": []},
+        )
+        new = bool(asked_at) and upload.created_at.isoformat() > asked_at
+        group["photos"].append({"upload": upload, "new": new})
+    return list(groups.values())
+
+
+def _last_request_at(dossier: Dossier) -> str | None:
+    asked = [e.at for e in dossier.events if e.action == "request_supplement"]
+    return asked[-1].isoformat() if asked else None
+
+
+def _status_label(value) -> str:
+    return statuses.label(value) if value else ""
+
+
+def _field_label(key: str) -> str:
+    from domain.catalog import get_field
+
+    found = get_field(key)
+    return found["label"] if found else key
+
+
+def describe_changes(changes: dict | None, procedure_id: str | None = None) -> list[str]:
+    """The audit's "what changed", one line each, in Vietnamese."""
+    lines = []
+    changes = changes or {}
+    titles = attachment_titles()
+    if "status" in changes:
+        old, new = changes["status"]
+        if old != new:
+            lines.append(f"Tình trạng: {_status_label(old)} → {_status_label(new)}")
+    for pid, (old, new) in (changes.get("steps") or {}).items():
+        title = CATALOG["procedures"][pid]["title"]
+        lines.append(f"{title}: {_status_label(old)} → {_status_label(new)}")
+    if "due_date" in changes:
+        old, new = changes["due_date"]
+        lines.append(f"Hạn trả kết quả: {vn_date(old)} → {vn_date(new)}")
+    if changes.get("reason"):
+        lines.append(f"Nội dung: {changes['reason']}")
+    if changes.get("attachments"):
+        lines.append(
+            "Giấy tờ cần bổ sung: " + ", ".join(titles.get(a, a) for a in changes["attachments"])
+        )
+    if changes.get("sections"):
+        names = [CATALOG["sections"][s]["title"] for s in changes["sections"]]
+        lines.append("Mục cần sửa: " + ", ".join(names))
+    if changes.get("answers"):
+        lines.append(
+            "Thông tin đã sửa: "
+            + "; ".join(f"{_field_label(k)}: {old or '(trống)'} → {new or '(trống)'}"
+                        for k, (old, new) in changes["answers"].items())
+        )  # fmt: skip
+    if changes.get("photos"):
+        lines.append("Ảnh mới: " + ", ".join(titles.get(a, a) for a in changes["photos"]))
+    if changes.get("amount"):
+        lines.append(f"Số tiền: {changes['amount']:,} đồng".replace(",", "."))
+    if changes.get("tracking"):
+        lines.append(f"Số hiệu bưu gửi: {changes['tracking']}")
+    if changes.get("result") and procedure_id:
+        lines.append(results.describe(procedure_id, changes["result"]))
+    return lines
+
+
+def history(dossier: Dossier) -> list[dict]:
+    ids = {e.officer_id for e in dossier.events if e.officer_id}
+    officers = (
+        {o.id: o for o in db.session.scalars(select(Officer).where(Officer.id.in_(ids)))}
+        if ids
+        else {}
+    )
+    rows = []
+    for event in dossier.events:
+        officer = officers.get(event.officer_id)
+        who = f"{officer.full_name} ({officer.username})" if officer else "Công dân"
+        rows.append(
+            {
+                "at": event.at,
+                "who": who,
+                "role": workflow.ROLES.get(event.actor, "Công dân"),
+                "action": workflow.ACTIONS.get(event.action or "", "Nộp hồ sơ"),
+                "procedure": CATALOG["procedures"][event.procedure_id]["title"]
+                if event.procedure_id
+                else "",
+                "changes": describe_changes(event.changes, event.procedure_id),
+                "note": event.note,
+                "detail": event.detail,
+            }
+        )
+    return rows
