@@ -1,16 +1,20 @@
-"""Citizen pages: QR landing, commune search, the wizard shell, dossiers, tracking."""
+"""Citizen pages: QR landing, commune search, the wizard shell, dossiers, tracking,
+and the citizen's own actions on a dossier (supplement, withdraw)."""
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import StringField
-from wtforms.validators import InputRequired
+from wtforms import StringField, TextAreaField
+from wtforms.validators import InputRequired, Length
 
-from domain.catalog import CATALOG
+from domain.catalog import CATALOG, field_options
+from domain.clock import today_vn
 from domain.communes import get_commune, search_communes
 from domain.phones import mask_phone, national_format
+from domain.workflow import WITHDRAWABLE
 from extensions import db, limiter
 from models import Commune, Dossier, Draft
+from services import office, supplement
 from services.auth import citizen_required, current_citizen
 from services.tracking import lookup_dossier, status_json
 
@@ -121,10 +125,87 @@ def dossier_page(code: str):
     settings = db.session.get(Commune, dossier.commune_code)
     return render_template(
         "citizen/dossier.html",
-        dossier=status_json(dossier),
+        dossier=status_json(dossier, private=True),
         settings=settings,
         fresh=request.args.get("moi") == "1",
+        resubmitted=request.args.get("bo-sung") == "1",
+        can_withdraw=dossier.status in WITHDRAWABLE,
     )
+
+
+def _own_dossier(code: str) -> Dossier:
+    dossier = db.session.scalars(select(Dossier).where(Dossier.code == code.upper())).first()
+    if dossier is None or dossier.citizen_id != current_citizen().id:
+        abort(404)
+    return dossier
+
+
+class WithdrawForm(FlaskForm):
+    reason = TextAreaField("Lý do rút hồ sơ (không bắt buộc)", validators=[Length(max=500)])
+
+
+@bp.route("/ho-so/<code>/bo-sung", methods=["GET", "POST"])
+@citizen_required
+def supplement_page(code: str):
+    """Add the photos and corrections the office asked for, then send them."""
+    dossier = _own_dossier(code)
+    if not supplement.open_request(dossier):
+        return redirect(url_for("citizen.dossier_page", code=dossier.code))
+    form = WithdrawForm()  # CSRF only; the answers are read from the request below
+    answers, problem = dossier.answers or {}, None
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            supplement.resubmit(
+                dossier, request.form, request.form.get("version", type=int) or 0, today_vn()
+            )
+        except (supplement.Problem, office.ActionProblem) as error:
+            db.session.rollback()
+            dossier = _own_dossier(code)
+            answers, _ = supplement.corrected_answers(dossier, request.form)
+            problem = error
+        else:
+            return redirect(url_for("citizen.dossier_page", code=dossier.code, **{"bo-sung": "1"}))
+    uploads = supplement.uploads_of(dossier)
+    return render_template(
+        "citizen/supplement.html",
+        dossier=dossier,
+        info=status_json(dossier, private=True),
+        papers=supplement.papers_to_show(dossier, answers),
+        uploads=uploads,
+        added={u.id for u in uploads if supplement.added_since_request(dossier, u)},
+        sections=supplement.fields_to_correct(dossier, answers),
+        answers=answers,
+        problem=problem,
+        errors=getattr(problem, "fields", {}) or {},
+        field_options=field_options,
+    ), (problem.status if problem else 200)
+
+
+@bp.route("/ho-so/<code>/rut", methods=["GET", "POST"])
+@citizen_required
+def withdraw(code: str):
+    dossier = _own_dossier(code)
+    form = WithdrawForm()
+    if dossier.status not in WITHDRAWABLE:
+        return redirect(url_for("citizen.dossier_page", code=dossier.code))
+    problem = None
+    if form.validate_on_submit():
+        try:
+            office.perform(
+                dossier,
+                "citizen",
+                office.ActionInput(
+                    "withdraw",
+                    request.form.get("version", type=int) or 0,
+                    reason=form.reason.data or "",
+                ),
+            )
+        except office.ActionProblem as error:
+            db.session.rollback()
+            dossier, problem = _own_dossier(code), error.message
+        else:
+            return redirect(url_for("citizen.dossier_page", code=dossier.code))
+    return render_template("citizen/withdraw.html", dossier=dossier, form=form, problem=problem)
 
 
 def _failed_track(response) -> bool:

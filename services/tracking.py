@@ -1,4 +1,9 @@
-"""What a dossier's timeline shows: statuses and dates, never personal data."""
+"""What a dossier's timeline shows, built from its append-only history.
+
+Never an officer's name or account: an office action shows the agency that
+acted. ``private=True`` (the signed-in citizen's own page) adds what only the
+citizen may read: reasons, what to supplement, the results' numbers.
+"""
 
 import hmac
 
@@ -23,9 +28,24 @@ def group_title(group_id: str) -> str:
     return next(g["title"] for g in CATALOG["groups"] if g["id"] == group_id)
 
 
-def status_json(dossier: Dossier) -> dict:
+def _by(actor: str) -> str:
+    if actor == "citizen":
+        return "Công dân"
+    agency = CATALOG["agencies"].get(actor)
+    return agency["short"] if agency else "UBND xã"
+
+
+def _delivery(dossier: Dossier) -> dict:
+    answers = dossier.answers or {}
+    if answers.get("nhan-ket-qua.hinh_thuc") == "buu-chinh":
+        return {"method": "buu-chinh", "text": "Qua bưu chính công ích",
+                "fee": CATALOG["fees"]["postal"]["text"]}  # fmt: skip
+    return {"method": "tai-xa", "text": "Tại Bộ phận một cửa UBND xã", "fee": ""}
+
+
+def status_json(dossier: Dossier, private: bool = False) -> dict:
     commune = get_commune(dossier.commune_code)
-    return {
+    body = {
         "code": dossier.code,
         "group_title": group_title(dossier.group_id),
         "status": dossier.status,
@@ -44,6 +64,8 @@ def status_json(dossier: Dossier) -> dict:
                 if e.procedure_id
                 else None,
                 "note": e.note,
+                "by": _by(e.actor),
+                **({"detail": e.detail} if private and e.detail else {}),
             }
             for e in dossier.events
         ],
@@ -58,7 +80,22 @@ def status_json(dossier: Dossier) -> dict:
             }
             for p in dossier.progress
         ],
+        "delivery": _delivery(dossier),
     }
+    if private and dossier.supplement:
+        body["supplement"] = {
+            "message": dossier.supplement.get("message", ""),
+            "attachments": [
+                a["title"]
+                for pid in dossier.procedure_ids
+                for a in CATALOG["procedures"][pid]["attachments"]
+                if a["id"] in dossier.supplement.get("attachments", [])
+            ],
+            "sections": [
+                CATALOG["sections"][s]["title"] for s in dossier.supplement.get("sections", [])
+            ],
+        }
+    return body
 
 
 def lookup_dossier(code: str, phone_last4: str) -> Dossier | None:

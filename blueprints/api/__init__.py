@@ -12,7 +12,7 @@ def api_error(error: ApiError):
     return error.response()
 
 
-from blueprints.api import catalog, dossiers, drafts, uploads  # noqa: E402, F401
+from blueprints.api import catalog, dossiers, drafts, supplement, uploads  # noqa: E402, F401
 from blueprints.api.spec import openapi_document  # noqa: E402
 
 
