@@ -26,6 +26,8 @@ def defaults() -> dict:
         "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", ""),
         "POSTER_FONT_DIR": os.environ.get("POSTER_FONT_DIR", "/usr/share/fonts/truetype/dejavu"),
         "OFFICER_SESSION_HOURS": _int("OFFICER_SESSION_HOURS", 10),
+        # Failed sign-ins allowed per username before a pause (Flask-Limiter syntax).
+        "OFFICER_SIGN_IN_LIMIT": os.environ.get("OFFICER_SIGN_IN_LIMIT", "10 per 15 minutes"),
         "MAIL_BACKEND": os.environ.get("MAIL_BACKEND", "console"),
         "MAIL_OUTBOX_FILE": os.environ.get(
             "MAIL_OUTBOX_FILE", str(INSTANCE_DIR / "mail-outbox.jsonl")

@@ -1,6 +1,6 @@
 """Officer sign-in with a username and a password (argon2), rate limited."""
 
-from flask import redirect, render_template, request, session, url_for
+from flask import current_app, redirect, render_template, request, session, url_for
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import InputRequired
@@ -37,7 +37,12 @@ def _failed(response) -> bool:
 
 @bp.route("/dang-nhap", methods=["GET", "POST"])
 @limiter.limit("30/hour", methods=["POST"], deduct_when=_failed)
-@limiter.limit("10 per 15 minutes", key_func=_username_key, methods=["POST"], deduct_when=_failed)
+@limiter.limit(
+    lambda: current_app.config["OFFICER_SIGN_IN_LIMIT"],
+    key_func=_username_key,
+    methods=["POST"],
+    deduct_when=_failed,
+)
 def sign_in():
     form = SignInForm()
     if form.validate_on_submit():

@@ -1,0 +1,177 @@
+"""Building officers and dossiers for the office tests with plain create_* helpers."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from functools import cache
+
+from domain import validation
+from domain.catalog import CATALOG
+from extensions import db
+from models import Citizen, Dossier, Draft, Officer, Upload
+from services import office
+from services.submission import create_dossier
+from tests.domain.sample_answers import valid_birth_answers, valid_death_answers
+from tests.helpers import jpeg_bytes
+
+PASSWORD = "mat-khau-thu-nghiem-1"
+PHONE = "+84912345678"
+EMAIL = "lan.nguyen@vidu.vn"
+
+
+@cache
+def password_hash() -> str:
+    # argon2 is slow on purpose: hash once per run, not per officer.
+    from services.officer_auth import hash_password
+
+    return hash_password(PASSWORD)
+
+
+def create_officer(role: str, commune: str = "05665", username: str | None = None) -> Officer:
+    officer = Officer(
+        username=username or f"{role}-{commune}",
+        password_hash=password_hash(),
+        full_name=f"Cán bộ {role} thử nghiệm",
+        commune_code=commune,
+        role=role,
+    )
+    db.session.add(officer)
+    db.session.commit()
+    return officer
+
+
+def officer_client(app, role: str, commune: str = "05665"):
+    """A test client signed in as an officer of this role (session set directly)."""
+    import time
+
+    with app.app_context():
+        officer = db.session.scalars(
+            db.select(Officer).where(Officer.username == f"{role}-{commune}")
+        ).first() or create_officer(role, commune)
+        officer_id = officer.id
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["officer_id"] = officer_id
+        session["officer_since"] = int(time.time())
+    client.officer_id = officer_id
+    return client
+
+
+def answers_for(group_id: str, email: str | None = EMAIL) -> dict:
+    answers = valid_birth_answers() if group_id == "khai-sinh" else valid_death_answers()
+    if email:
+        answers["nguoi-yeu-cau.email"] = email
+    return answers
+
+
+def create_submitted_dossier(
+    group_id: str = "khai-sinh",
+    procedure_ids: list[str] | None = None,
+    phone: str = PHONE,
+    email: str | None = EMAIL,
+    commune: str = "05665",
+    answers: dict | None = None,
+) -> str:
+    """A dossier as the wizard files it (its photos included); returns its code."""
+    group = next(g for g in CATALOG["groups"] if g["id"] == group_id)
+    procedure_ids = procedure_ids or group["procedures"]
+    citizen = db.session.scalars(db.select(Citizen).where(Citizen.phone == phone)).first()
+    if citizen is None:
+        citizen = Citizen(phone=phone)
+        db.session.add(citizen)
+        db.session.flush()
+    answers = answers or answers_for(group_id, email)
+    draft = Draft(
+        id=str(uuid.uuid4()),
+        citizen_id=citizen.id,
+        commune_code=commune,
+        group_id=group_id,
+        procedure_ids=procedure_ids,
+        answers=validation.clean_answers(group_id, procedure_ids, answers),
+        edited_at={},
+    )
+    db.session.add(draft)
+    db.session.flush()
+    for attachment in validation.attachments_for(group_id, procedure_ids, draft.answers):
+        if attachment.get("required"):
+            add_upload(citizen.id, draft.id, attachment["id"])
+    db.session.commit()
+    return create_dossier(citizen.id, draft, uuid.uuid4().hex).code
+
+
+@cache
+def _photo() -> bytes:
+    return jpeg_bytes()
+
+
+def add_upload(citizen_id: int, draft_id: str, attachment_id: str) -> None:
+    from services import storage
+
+    data = _photo()
+    db.session.add(
+        Upload(
+            id=str(uuid.uuid4()), citizen_id=citizen_id, draft_id=draft_id,
+            attachment_id=attachment_id, client_id=uuid.uuid4().hex, position=0,
+            storage_key=storage.save(data), mime="image/jpeg", size=len(data),
+            width=800, height=600, sha256="0" * 64,
+        )
+    )  # fmt: skip
+
+
+def dossier(code: str) -> Dossier:
+    db.session.expire_all()
+    return db.session.scalars(db.select(Dossier).where(Dossier.code == code)).one()
+
+
+def officer_of(role: str, commune: str = "05665") -> Officer:
+    return db.session.scalars(
+        db.select(Officer).where(Officer.username == f"{role}-{commune}")
+    ).first() or create_officer(role, commune)
+
+
+def act(code: str, role: str, action: str, pid: str | None = None, **fields):
+    """Do an action through the service, as an officer of that role would."""
+    d = dossier(code)
+    inp = office.ActionInput(action, d.version, pid, **fields)
+    return office.perform(d, role, inp, officer=officer_of(role) if role != "citizen" else None)
+
+
+BIRTH_RESULTS = {
+    "dang-ky-khai-sinh": lambda answers: {
+        "so_dang_ky": "125",
+        "quyen_so": "01/2026",
+        "ngay_dang_ky": answers["tre.ngay_sinh"],
+        "so_dinh_danh_tre": child_id(answers),
+    },
+    "dang-ky-thuong-tru": lambda answers: {"so_thong_bao": "TB-2026-77"},
+    "cap-the-bhyt": lambda answers: {"ma_so_bhxh": "1926001234", "han_the": "2032-12-31"},
+    "dang-ky-khai-tu": lambda answers: {
+        "so_dang_ky": "41",
+        "ngay_dang_ky": answers["tu-vong.ngay_mat"],
+    },
+    "xoa-thuong-tru": lambda answers: {"so_thong_bao": "TB-2026-78"},
+    "tro-cap-mai-tang": lambda answers: {"so_quyet_dinh": "QĐ-15", "so_tien": "46800000"},
+    "ho-tro-mai-tang": lambda answers: {"so_quyet_dinh": "QĐ-16", "so_tien": "10800000"},
+}
+
+
+def child_id(answers: dict) -> str:
+    from datetime import date
+
+    from tests.domain.sample_answers import personal_id_for
+
+    born = date.fromisoformat(answers["tre.ngay_sinh"])
+    return personal_id_for(born, answers["tre.gioi_tinh"], "009876")
+
+
+def result_for(pid: str, answers: dict) -> dict:
+    return BIRTH_RESULTS[pid](answers)
+
+
+def form_of(result: dict) -> dict:
+    return {f"kq-{k}": v for k, v in result.items()}
+
+
+def csrf_of(html: str) -> str:
+    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)

@@ -1,0 +1,179 @@
+"""The outbox worker: retries with backoff, nothing lost while a sender is down,
+nothing sent twice; email over a real SMTP server on loopback."""
+
+import socket
+import threading
+import time
+from datetime import timedelta
+from email import message_from_bytes, policy
+
+import pytest
+
+from extensions import db
+from models import Notification
+from models.base import utcnow
+from services import notify
+from services.email import SmtpEmailSender
+from services.sms import SmsError
+from tests.office.helpers import EMAIL, PHONE, act, create_submitted_dossier
+
+
+class FlakySms:
+    """Down for the first `failures` calls, then fine; counts what it delivered."""
+
+    def __init__(self, failures=0, delay=0.0):
+        self.failures, self.delay = failures, delay
+        self.delivered = []
+        self.lock = threading.Lock()
+
+    def send(self, to, body):
+        time.sleep(self.delay)
+        with self.lock:
+            if self.failures > 0:
+                self.failures -= 1
+                raise SmsError("gateway down")
+            self.delivered.append((to, body))
+
+
+class Smtp:
+    """aiosmtpd on 127.0.0.1, startable and stoppable like a real mail server."""
+
+    def __init__(self):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.messages = []
+        self.controller = None
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+        self.messages.append((envelope.rcpt_tos, envelope.content))
+        return "250 OK"
+
+    def start(self):
+        from aiosmtpd.controller import Controller
+
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self):
+        self.controller.stop()
+
+
+@pytest.fixture
+def smtp():
+    server = Smtp()
+    yield server
+    if server.controller is not None and server.controller._thread is not None:
+        server.stop()
+
+
+def queue_two_steps(app, email=EMAIL):
+    """Accept and ask a payment: two status changes, two messages each (SMS + email)."""
+    with app.app_context():
+        code = create_submitted_dossier(email=email)
+        act(code, "tu-phap", "accept")
+        act(code, "tu-phap", "request_payment", "dang-ky-khai-sinh", amount="16000")
+        return code
+
+
+def run(app, now):
+    with app.app_context():
+        return notify.run_once(app, now=now)
+
+
+def test_a_sender_that_fails_then_recovers_delivers_each_message_exactly_once(app):
+    sms = FlakySms(failures=3)
+    app.extensions["sms_sender"] = sms
+    queue_two_steps(app, email=None)
+    now = utcnow()
+    first = run(app, now)
+    assert (first.sent, first.retried) == (0, 2)
+    assert run(app, now).handled == 0  # not due again until the backoff has passed
+    for minutes in (1, 3, 7, 15):
+        run(app, now + timedelta(minutes=minutes))
+    assert len(sms.delivered) == 2
+    assert len({body for _, body in sms.delivered}) == 2
+    with app.app_context():
+        rows = db.session.scalars(db.select(Notification)).all()
+        assert all(r.sent_at and r.claim_token is None for r in rows)
+        assert sorted(r.attempts for r in rows) == [2, 3]
+
+
+def test_retries_wait_longer_each_time_up_to_the_ceiling(app):
+    assert [notify.backoff(n, app.config).total_seconds() for n in (1, 2, 3, 4, 20)] == [
+        30, 60, 120, 240, 3600,
+    ]  # fmt: skip
+
+
+def test_a_message_is_given_up_only_after_the_last_attempt_and_counted(app):
+    app.config["NOTIFY_MAX_ATTEMPTS"] = 2
+    app.extensions["sms_sender"] = FlakySms(failures=100)
+    queue_two_steps(app, email=None)
+    now = utcnow()
+    run(app, now)
+    report = run(app, now + timedelta(hours=1))
+    assert report.gave_up == 2
+    with app.app_context():
+        assert notify.outbox_counts("05665") == {"waiting": 0, "sent": 0, "failed": 2}
+        assert all("SmsError" in r.last_error for r in db.session.scalars(db.select(Notification)))
+
+
+def test_two_workers_at_once_never_send_one_message_twice(app):
+    sms = FlakySms(delay=0.05)
+    app.extensions["sms_sender"] = sms
+    for _ in range(3):
+        queue_two_steps(app, email=None)
+    start = threading.Barrier(2)
+
+    def worker():
+        with app.app_context():
+            start.wait()
+            notify.run_once(app)
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(sms.delivered) == 6
+    assert len(set(sms.delivered)) == 6
+
+
+def test_email_goes_over_smtp_and_waits_while_the_server_is_down(app, smtp):
+    app.extensions["sms_sender"] = FlakySms()
+    app.extensions["email_sender"] = SmtpEmailSender(
+        "127.0.0.1", smtp.port, "xa-van-lang@dichvucong.local", timeout=5
+    )
+    code = queue_two_steps(app)
+    now = utcnow()
+    down = run(app, now)  # nobody listens on the port yet
+    assert (down.sent, down.retried) == (2, 2)  # SMS out, emails waiting
+    smtp.start()
+    run(app, now + timedelta(minutes=5))
+    run(app, now + timedelta(minutes=10))
+    assert len(smtp.messages) == 2
+    recipients, raw = smtp.messages[0]
+    assert recipients == [EMAIL]
+    message = message_from_bytes(raw, policy=policy.default)
+    assert message["Subject"] == f"Hồ sơ {code}: Được tiếp nhận"
+    assert "Hẹn trả kết quả" in message.get_content()
+
+
+def test_sms_bodies_are_unaccented_and_fit_one_segment(app):
+    app.extensions["sms_sender"] = sms = FlakySms()
+    app.config["PUBLIC_BASE_URL"] = "https://dichvucong.vanlang.gov.vn"
+    queue_two_steps(app, email=None)
+    run(app, utcnow())
+    for to, body in sms.delivered:
+        assert to == PHONE
+        assert body.isascii() and len(body) <= 160
+        assert "https://dichvucong.vanlang.gov.vn/ho-so/X05665-" in body
+
+
+def test_the_notify_worker_command_sends_once_and_exits(app):
+    app.extensions["sms_sender"] = sms = FlakySms()
+    queue_two_steps(app, email=None)
+    result = app.test_cli_runner().invoke(args=["notify-worker", "--once"])
+    assert result.exit_code == 0
+    assert "sent 2" in result.output
+    assert len(sms.delivered) == 2

@@ -1,0 +1,128 @@
+"""The queue: search, overdue marks, what each agency sees; deadlines per procedure."""
+
+from datetime import date, datetime, timedelta
+
+import pytest
+
+from extensions import db
+from models import Dossier
+from services import office
+from tests.office.helpers import (
+    act,
+    create_submitted_dossier,
+    dossier,
+    officer_client,
+    officer_of,
+    result_for,
+)
+
+
+@pytest.fixture
+def code(app):
+    with app.app_context():
+        return create_submitted_dossier()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "x05665-{day}-0001",  # the code, in lower case
+        "tran minh an",  # the child, without tone marks
+        "Nguyễn Thị Lan",  # the requester, as written
+        "0912 345 678",  # the phone, with spaces
+        "+84912345678",
+    ],
+)
+def test_the_justice_officer_finds_a_dossier_by_code_name_or_phone(app, code, query):
+    query = query.format(day=code.split("-")[1])
+    page = officer_client(app, "tu-phap").get("/can-bo/", query_string={"q": query}).text
+    assert f"/can-bo/ho-so/{code}" in page
+
+
+def test_a_personal_id_number_finds_the_dossier(app, code):
+    with app.app_context():
+        mother_id = dossier(code).answers["nguoi-yeu-cau.so_dinh_danh"]
+    page = officer_client(app, "tu-phap").get("/can-bo/", query_string={"q": mother_id}).text
+    assert f"/can-bo/ho-so/{code}" in page
+
+
+def test_a_search_that_finds_nothing_says_what_to_check(app, code):
+    page = officer_client(app, "tu-phap").get("/can-bo/?q=le+van+khong+co").text
+    assert "Không tìm thấy hồ sơ nào" in page
+
+
+def test_overdue_dossiers_are_marked_in_the_queue(app, code):
+    with app.app_context():
+        d = dossier(code)
+        d.due_date = date(2020, 1, 2)
+        db.session.commit()
+    page = officer_client(app, "tu-phap").get("/can-bo/").text
+    assert "Quá hạn" in page and 'class="late"' in page
+
+
+def test_a_dossier_waiting_for_the_citizen_is_never_overdue(app, code):
+    with app.app_context():
+        act(code, "tu-phap", "request_supplement", reason="Chụp lại tờ khai")
+        d = dossier(code)
+        d.due_date = date(2020, 1, 2)
+        db.session.commit()
+        assert not office.is_overdue(dossier(code), date.today())
+
+
+def test_the_police_queue_holds_only_dossiers_forwarded_to_the_police(app, code):
+    with app.app_context():
+        other = create_submitted_dossier(phone="+84987654321")
+        for c in (code, other):
+            act(c, "tu-phap", "accept")
+        answers = dossier(code).answers
+        act(code, "tu-phap", "record_result", "dang-ky-khai-sinh",
+            result=result_for("dang-ky-khai-sinh", answers))  # fmt: skip
+    page = officer_client(app, "cong-an").get("/can-bo/").text
+    assert f"/can-bo/ho-so/{code}" in page
+    assert f"/can-bo/ho-so/{other}" not in page
+
+
+def vn(*args) -> datetime:
+    """A Vietnam local time as the naive UTC the database keeps."""
+    return datetime(*args) - timedelta(hours=7)
+
+
+def test_deadlines_count_working_days_from_acceptance_with_holidays_and_the_15h_rule(app, code):
+    with app.app_context():
+        d = dossier(code)
+        # Wednesday 29/4/2026 at 16:00: after 15:00, and 30/4 and 1/5 are public holidays.
+        office.perform(d, "tu-phap", office.ActionInput("accept", d.version),
+                       officer=officer_of("tu-phap"), now=vn(2026, 4, 29, 16, 0))  # fmt: skip
+        d = dossier(code)
+        assert [p.due_date for p in d.progress] == [
+            date(2026, 5, 4),  # birth registration: the same working day, Monday
+            date(2026, 5, 6),  # residence: 2 working days after
+            date(2026, 5, 6),  # insurance card: 2 working days after
+        ]
+        assert d.due_date == date(2026, 5, 7)  # the whole chain: 3 working days
+
+
+def test_an_agency_reached_late_still_gets_its_own_time(app, code):
+    with app.app_context():
+        d = dossier(code)
+        office.perform(d, "tu-phap", office.ActionInput("accept", d.version),
+                       officer=officer_of("tu-phap"), now=vn(2026, 3, 2, 9, 0))  # fmt: skip
+        d = dossier(code)
+        result = {**result_for("dang-ky-khai-sinh", d.answers), "ngay_dang_ky": "2026-03-05"}
+        office.perform(
+            d, "tu-phap",
+            office.ActionInput("record_result", d.version, "dang-ky-khai-sinh", result=result),
+            officer=officer_of("tu-phap"), now=vn(2026, 3, 5, 10, 0),
+        )  # fmt: skip
+        police = dossier(code).progress[1]
+        assert police.due_date == date(2026, 3, 9)  # Thursday + 2 working days = Monday
+        assert dossier(code).due_date == date(2026, 3, 9)
+
+
+def test_the_queue_lists_new_dossiers_before_running_ones(app, code):
+    with app.app_context():
+        second = create_submitted_dossier(phone="+84987654321")
+        act(code, "tu-phap", "accept")
+        assert db.session.get(Dossier, dossier(second).id).status == 1
+    page = officer_client(app, "tu-phap").get("/can-bo/?xem=can-xu-ly").text
+    assert page.index(second) < page.index(code)
