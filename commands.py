@@ -71,7 +71,7 @@ USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{2,63}")
 
 
 def create_officer(
-    username: str, password: str, commune: str, role: str, full_name: str, phone: str = ""
+    username: str, password: str, commune: str, role: str, full_name: str
 ) -> Officer:
     from services.officer_auth import hash_password, normalize_username
 
@@ -98,7 +98,6 @@ def create_officer(
         commune_code=commune,
         role=role,
         full_name=full_name.strip(),
-        phone=phone.strip() or None,
     )
     db.session.add(officer)
     db.session.commit()
@@ -111,11 +110,10 @@ def register_office_commands(app: Flask) -> None:
     @click.option("--commune", required=True, help="5-digit commune code, e.g. 05665")
     @click.option("--role", required=True, type=click.Choice(list(ROLES)), help="What they do")
     @click.option("--name", "full_name", required=True, help="Full name, shown to colleagues")
-    @click.option("--phone", default="", help="Work phone (optional)")
     @click.password_option(envvar="OFFICER_PASSWORD", help="At least 10 characters")
-    def create_officer_command(username, commune, role, full_name, phone, password):
+    def create_officer_command(username, commune, role, full_name, password):
         """Create an officer account (the password is asked twice, or OFFICER_PASSWORD)."""
-        officer = create_officer(username, password, commune, role, full_name, phone)
+        officer = create_officer(username, password, commune, role, full_name)
         click.echo(f"Officer {officer.username} ({ROLES[officer.role]}) of {commune} created")
 
     @app.cli.command("set-officer-password")

@@ -21,7 +21,6 @@ class Officer(db.Model):
     full_name: Mapped[str] = mapped_column(String(120))
     commune_code: Mapped[str] = mapped_column(String(5), index=True)
     role: Mapped[str] = mapped_column(String(16))  # domain.workflow.ROLES
-    phone: Mapped[str | None] = mapped_column(String(20))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_sign_in_at: Mapped[datetime | None]

@@ -27,7 +27,6 @@ def upgrade():
         sa.Column("full_name", sa.String(length=120), nullable=False),
         sa.Column("commune_code", sa.String(length=5), nullable=False),
         sa.Column("role", sa.String(length=16), nullable=False),
-        sa.Column("phone", sa.String(length=20), nullable=True),
         sa.Column("active", sa.Boolean(), nullable=False),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("last_sign_in_at", sa.DateTime(), nullable=True),
