@@ -18,8 +18,9 @@ from sqlalchemy.orm.exc import StaleDataError
 from domain import results, workflow
 from domain.catalog import CATALOG
 from domain.statuses import Status
+from domain.validation import sections_for
 from domain.workflow import State, Step, WorkflowError
-from domain.working_days import due_date
+from domain.working_days import due_date, to_vn_time
 from extensions import db
 from models import Dossier, DossierEvent, Officer, Payment
 from models.base import as_utc, utcnow
@@ -287,8 +288,6 @@ def _apply_inputs(dossier: Dossier, plan, inp: ActionInput, changes: dict, now) 
 
 
 def _today(now: datetime) -> date:
-    from domain.working_days import to_vn_time
-
     return to_vn_time(as_utc(now)).date()
 
 
@@ -297,6 +296,4 @@ def _attachments(pid: str) -> list[dict]:
 
 
 def dossier_sections(dossier: Dossier) -> list[str]:
-    from domain.validation import sections_for
-
     return sections_for(dossier.group_id, dossier.procedure_ids)

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
-from sqlalchemy import and_, case, exists, or_, select
+from sqlalchemy import and_, case, exists, func, or_, select
 
 from domain import workflow
 from domain.search import like_pattern, parse_query
@@ -100,8 +99,6 @@ def queue(officer: Officer, tab: str = TODO, query: str = "", page: int = 1) -> 
 
 def counts(officer: Officer) -> dict[int, int]:
     """Number of visible dossiers per one-stop status, for the tabs."""
-    from sqlalchemy import func
-
     rows = db.session.execute(
         select(Dossier.status, func.count()).where(_visible_to(officer)).group_by(Dossier.status)
     ).all()
@@ -111,10 +108,5 @@ def counts(officer: Officer) -> dict[int, int]:
 def own_step(officer: Officer, dossier: Dossier) -> ProcedureProgress | None:
     """This officer's step in the dossier (the first open one), for the queue."""
     mine = [p for p in dossier.progress if p.agency == officer.role]
-    return next((p for p in mine if p.status in (4, 5, 6)), mine[0] if mine else None)
-
-
-def today_overdue(dossier: Dossier, today: date) -> bool:
-    from services.office import is_overdue
-
-    return is_overdue(dossier, today)
+    open_ = (Status.IN_PROCESS, Status.SUPPLEMENT_REQUESTED, Status.PAYMENT_REQUESTED)
+    return next((p for p in mine if p.status in open_), mine[0] if mine else None)

@@ -1,6 +1,7 @@
 """The queue, one dossier with every answer and photo, and the photos themselves."""
 
 from flask import Response, abort, get_flashed_messages, redirect, render_template, request, url_for
+from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 from blueprints.office import bp, present
@@ -26,13 +27,22 @@ def office_globals() -> dict:
     }
 
 
-@bp.get("/")
+class SearchForm(FlaskForm):
+    """CSRF only. Searches are POSTed: names, phones and ID numbers must never
+    end up in a URL, and so in access logs or the browser's history."""
+
+
+@bp.route("/", methods=["GET", "POST"])
 @officer_required()
 def home(officer):
     if officer.role == workflow.ADMIN:
         return redirect(url_for("office.statistics"))
     tab = request.args.get("xem", queue.TODO)
-    query = request.args.get("q", "").strip()[:100]
+    query = ""
+    if request.method == "POST":
+        if not SearchForm().validate_on_submit():
+            abort(400)
+        query = request.form.get("q", "").strip()[:100]
     page = request.args.get("trang", 1, type=int) or 1
     found = queue.queue(officer, tab, query, page)
     today = today_vn()

@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import select
 
 from domain import results, statuses, workflow
-from domain.catalog import CATALOG, field_options
+from domain.catalog import CATALOG, field_options, get_field
 from domain.communes import get_commune
 from domain.validation import visible_fields
 from extensions import db
@@ -85,8 +85,6 @@ def _status_label(value) -> str:
 
 
 def _field_label(key: str) -> str:
-    from domain.catalog import get_field
-
     found = get_field(key)
     return found["label"] if found else key
 

@@ -175,3 +175,9 @@ def form_of(result: dict) -> dict:
 
 def csrf_of(html: str) -> str:
     return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
+
+
+def search(client, query: str) -> str:
+    """The queue's search, as the form sends it (POST: no personal data in URLs)."""
+    token = csrf_of(client.get("/can-bo/").text)
+    return client.post("/can-bo/", data={"csrf_token": token, "q": query}).text

@@ -14,6 +14,7 @@ from tests.office.helpers import (
     officer_client,
     officer_of,
     result_for,
+    search,
 )
 
 
@@ -35,20 +36,22 @@ def code(app):
 )
 def test_the_justice_officer_finds_a_dossier_by_code_name_or_phone(app, code, query):
     query = query.format(day=code.split("-")[1])
-    page = officer_client(app, "tu-phap").get("/can-bo/", query_string={"q": query}).text
-    assert f"/can-bo/ho-so/{code}" in page
+    assert f"/can-bo/ho-so/{code}" in search(officer_client(app, "tu-phap"), query)
 
 
 def test_a_personal_id_number_finds_the_dossier(app, code):
     with app.app_context():
         mother_id = dossier(code).answers["nguoi-yeu-cau.so_dinh_danh"]
-    page = officer_client(app, "tu-phap").get("/can-bo/", query_string={"q": mother_id}).text
-    assert f"/can-bo/ho-so/{code}" in page
+    assert f"/can-bo/ho-so/{code}" in search(officer_client(app, "tu-phap"), mother_id)
 
 
 def test_a_search_that_finds_nothing_says_what_to_check(app, code):
-    page = officer_client(app, "tu-phap").get("/can-bo/?q=le+van+khong+co").text
-    assert "Không tìm thấy hồ sơ nào" in page
+    assert "Không tìm thấy hồ sơ nào" in search(officer_client(app, "tu-phap"), "le van khong co")
+
+
+def test_a_search_without_the_csrf_token_is_refused(app, code):
+    response = officer_client(app, "tu-phap").post("/can-bo/", data={"q": code})
+    assert response.status_code == 400
 
 
 def test_overdue_dossiers_are_marked_in_the_queue(app, code):
