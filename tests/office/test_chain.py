@@ -161,3 +161,17 @@ def test_a_status_change_and_its_messages_commit_or_fail_together(app, citizen, 
         db.session.rollback()
         assert dossier(code).status == 1
         assert db.session.scalars(db.select(Notification)).all() == []
+
+
+def test_the_history_is_append_only(app, citizen):
+    from models import DossierEvent
+
+    with app.app_context():
+        event = db.session.scalars(db.select(DossierEvent)).first()
+        event.note = "rewritten"
+        with pytest.raises(RuntimeError, match="append-only"):
+            db.session.commit()
+        db.session.rollback()
+        with pytest.raises(RuntimeError, match="append-only"):
+            db.session.delete(db.session.scalars(db.select(DossierEvent)).first())
+            db.session.commit()
