@@ -41,13 +41,14 @@ export async function enqueue(draftId, { code = '', title = '' } = {}) {
   await put('outbox', item);
   events.dispatchEvent(new Event('change'));
   if (channel) channel.postMessage('change');
-  await askForBackgroundSync();
+  askForBackgroundSync(); // never waited for: a page without a worker must not stall here
   return item;
 }
 
 async function askForBackgroundSync() {
   try {
-    const registration = await navigator.serviceWorker?.ready;
+    // getRegistration() answers at once; .ready would wait forever without a worker.
+    const registration = await navigator.serviceWorker?.getRegistration();
     if (registration && registration.sync) await registration.sync.register('outbox');
   } catch {
     // No Background Sync (iOS, Firefox): page open and 'online' cover it.

@@ -38,8 +38,14 @@ def device(page: Page, store: str) -> list:
     """Every record of one IndexedDB store, as the page sees it."""
     return page.evaluate(
         """async (store) => {
-            const s = await import('/static/js/store.js');
-            const rows = await s.all(store);
+            // A hang here must fail the test, not stall it: give up after 10 s.
+            const late = new Promise((_, reject) =>
+                setTimeout(() => reject(new Error('IndexedDB did not answer')), 10000));
+            const read = (async () => {
+                const s = await import('/static/js/store.js');
+                return s.all(store);
+            })();
+            const rows = await Promise.race([read, late]);
             return rows.map((r) => ({ ...r, blob: r.blob ? r.blob.size : null }));
         }""",
         store,

@@ -85,6 +85,8 @@ def test_half_filled_then_finished_and_submitted_offline_files_one_dossier_with_
     assert len([p for p in device(page, "photos") if p["blob"]]) == taken
     assert count(live_app, Dossier) == 0
 
+    # The CSRF token the page holds went stale while the dossier waited.
+    page.evaluate("import('/static/js/api.js').then((api) => api.setCsrf('stale-token'))")
     network.restore()
     page.evaluate("window.dispatchEvent(new Event('online'))")
     expect(page.locator(".outbox-item .tag")).to_have_text("Chờ nhập mã xác nhận")
