@@ -56,6 +56,26 @@ class Config:
         self.OTP_RESEND_SECONDS = _env_int("OTP_RESEND_SECONDS", 60)
         self.OTP_PER_PHONE_PER_HOUR = _env_int("OTP_PER_PHONE_PER_HOUR", 5)
 
+        # Passkeys (WebAuthn). The RP ID is the bare domain the passkeys belong to
+        # (no scheme, no port; an IP address is not allowed by browsers). Left
+        # empty, it and the allowed origin follow the address the page was opened
+        # with, which suits development on http://localhost:<port>; a deployment
+        # sets WEBAUTHN_RP_ID (and WEBAUTHN_ORIGINS when the site has more than
+        # https://<RP ID>), so a forged Host header can never choose them.
+        self.WEBAUTHN_RP_ID = os.environ.get("WEBAUTHN_RP_ID", "").strip().lower()
+        self.WEBAUTHN_ORIGINS = [
+            o.strip().rstrip("/")
+            for o in os.environ.get("WEBAUTHN_ORIGINS", "").split(",")
+            if o.strip()
+        ]
+        self.WEBAUTHN_RP_NAME = os.environ.get("WEBAUTHN_RP_NAME", "Dịch vụ công liên thông")
+        self.WEBAUTHN_CHALLENGE_SECONDS = _env_int("WEBAUTHN_CHALLENGE_SECONDS", 300)
+        # Refused passkey sign-ins allowed per IP (Flask-Limiter syntax).
+        self.PASSKEY_SIGN_IN_LIMIT = os.environ.get("PASSKEY_SIGN_IN_LIMIT", "30/hour")
+        # Officers need a passkey after their password. Not read from the
+        # environment on purpose: only a test's create_app(config) can lift it.
+        self.OFFICER_PASSKEY_REQUIRED = True
+
         self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
         self.RATELIMIT_ENABLED = os.environ.get("RATELIMIT_ENABLED", "1") == "1"
         self.RATELIMIT_HEADERS_ENABLED = True

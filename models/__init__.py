@@ -5,6 +5,7 @@ from models.commune import Commune
 from models.dossier import DailySequence, Dossier, DossierEvent, ProcedureProgress
 from models.draft import Draft, Upload
 from models.office import Notification, Officer, Payment
+from models.passkey import Passkey, WebAuthnChallenge
 
 __all__ = [
     "Citizen",
@@ -16,7 +17,9 @@ __all__ = [
     "Notification",
     "Officer",
     "OtpChallenge",
+    "Passkey",
     "Payment",
     "ProcedureProgress",
     "Upload",
+    "WebAuthnChallenge",
 ]
