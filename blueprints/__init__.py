@@ -2,7 +2,10 @@
 
 - citizen: public pages (QR landing, commune search, tracking) and the
   signed-in citizen's wizard and dossiers (guarded by citizen_required).
-- auth: phone sign-in; rate limited per phone and per IP.
+- auth: phone sign-in; rate limited per phone and per IP. The passkey
+  sign-in is JSON under api (rate limited per IP, failed answers counted).
+- account (/tai-khoan): the signed-in citizen's passkeys (citizen_required);
+  every change is a POST with a CSRF token.
 - pwa: manifest, service worker, the offline app shell and offline page;
   nothing personal, so they may be cached.
 - api: JSON under /api/v1; every state change needs the CSRF header, every
@@ -23,11 +26,12 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
-    from blueprints import auth, citizen, pwa
+    from blueprints import account, auth, citizen, pwa
     from blueprints.api import bp as api_bp
 
     app.register_blueprint(citizen.bp)
     app.register_blueprint(auth.bp)
+    app.register_blueprint(account.bp)
     app.register_blueprint(pwa.bp)
     app.register_blueprint(api_bp)
 

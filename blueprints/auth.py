@@ -1,4 +1,9 @@
-"""Sign-in with a phone number and an SMS code."""
+"""Sign-in with a phone number and an SMS code, or with a passkey.
+
+The passkey sign-in itself is JSON (blueprints/api/passkeys.py); these pages
+offer it (a button, and the browser's autofill on the phone field) and keep
+the SMS code as the way in for a lost phone.
+"""
 
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from flask_wtf import FlaskForm
@@ -11,8 +16,9 @@ from domain.phones import mask_phone, normalize_vn_mobile
 from extensions import client_ip, db, limiter
 from models import Citizen
 from models.base import utcnow
-from services import otp
+from services import otp, passkeys
 from services.auth import current_citizen, sign_in
+from services.webauthn_rp import browser_key
 
 bp = Blueprint("auth", __name__, url_prefix="/dang-nhap")
 
@@ -49,7 +55,16 @@ def _phone_key() -> str:
 def choose_account():
     if current_citizen() is not None:
         return redirect(session.pop("next", None) or url_for("citizen.home"))
-    return render_template("auth/choose.html")
+    return render_template("auth/choose.html", passkeys_available=_offer_passkey_sign_in())
+
+
+def _offer_passkey_sign_in() -> bool:
+    if not passkeys.available():
+        return False
+    # Set while rendering, so the passkey requests this page makes never
+    # write the session cookie at the same time as the phone form does.
+    browser_key()
+    return True
 
 
 @bp.get("/vneid")
@@ -77,7 +92,9 @@ def phone():
         else:
             session["otp_phone"] = e164
             return redirect(url_for("auth.code"))
-    return render_template("auth/phone.html", form=form)
+    return render_template(
+        "auth/phone.html", form=form, passkeys_available=_offer_passkey_sign_in()
+    )
 
 
 @bp.route("/nhap-ma", methods=["GET", "POST"])
@@ -101,6 +118,8 @@ def code():
             db.session.commit()
             session.pop("otp_phone", None)
             sign_in(citizen)
+            if passkeys.available() and not passkeys.has_passkey(citizen):
+                return redirect(url_for("account.passkey_offer"))  # keeps "next"
             return redirect(session.pop("next", None) or url_for("citizen.home"))
     return render_template(
         "auth/code.html",

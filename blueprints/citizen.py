@@ -14,7 +14,7 @@ from domain.phones import mask_phone, national_format
 from domain.workflow import WITHDRAWABLE
 from extensions import db, limiter
 from models import Commune, Dossier, Draft
-from services import office, supplement
+from services import office, passkeys, supplement
 from services.auth import citizen_required, current_citizen
 from services.tracking import lookup_dossier, status_json
 
@@ -92,6 +92,7 @@ def _wizard_shell(commune, group: str, draft_id: str):
         group=group,
         draft_id=draft_id,
         account_phone=national_format(citizen.phone),
+        has_passkey=passkeys.available() and passkeys.has_passkey(citizen),
     )
 
 

@@ -105,7 +105,10 @@ def test_signing_in_gives_a_new_session_and_returns_to_where_the_citizen_was_goi
     assert start.status_code == 302
     ask_for_code(client)
     response = enter_code(client, last_code(app, "+84912345678"))
-    assert response.headers["Location"] == "/ho-so/moi?xa=05665&nhom=khai-sinh"
+    # Without a passkey yet, the citizen is offered one first, then goes on.
+    assert response.headers["Location"] == "/tai-khoan/tao-khoa-dang-nhap"
+    offer = client.get(response.headers["Location"])
+    assert 'href="/ho-so/moi?xa=05665&amp;nhom=khai-sinh"' in offer.text
 
 
 def test_codes_per_phone_are_capped_per_hour(client, app):

@@ -12,7 +12,14 @@ def api_error(error: ApiError):
     return error.response()
 
 
-from blueprints.api import catalog, dossiers, drafts, supplement, uploads  # noqa: E402, F401
+from blueprints.api import (  # noqa: E402, F401
+    catalog,
+    dossiers,
+    drafts,
+    passkeys,
+    supplement,
+    uploads,
+)
 from blueprints.api.spec import openapi_document  # noqa: E402
 
 

@@ -29,6 +29,8 @@ def _describe(error: jsonschema.ValidationError) -> str:
         return f"Trường không được hỗ trợ: {', '.join(extra)}. Hãy bỏ trường này và gửi lại."
     if error.validator == "required":
         return f"Thiếu trường bắt buộc trong {where}: {error.message.split(' ')[0]}."
+    if error.validator in ("oneOf", "anyOf") and "x-error" in error.schema:
+        return error.schema["x-error"]  # the schema's own words for "one of these"
     if error.validator == "type":
         return f"Trường {where} sai kiểu dữ liệu (cần {error.validator_value})."
     return f"Trường {where} không hợp lệ."

@@ -16,7 +16,7 @@ from domain.communes import unaccent
 from domain.phones import mask_phone
 from extensions import db, limiter
 from models import Citizen, Dossier
-from services import drafts, otp
+from services import drafts, otp, passkeys
 from services.sms import SmsError
 from services.submission import SubmitProblem, check_draft, create_dossier, existing_dossier
 from services.tracking import lookup_dossier, status_json
@@ -24,7 +24,7 @@ from services.tracking import lookup_dossier, status_json
 SUBMITTED_SMS = "Ho so {code} da duoc nop den UBND {commune}. Han giai quyet: {due}. Tra cuu: {url}"
 
 
-def _checked_draft(citizen, draft_id: str):
+def checked_draft(citizen, draft_id: str):
     draft = drafts.citizen_draft(citizen.id, draft_id)
     if draft is None:
         raise not_found("bản nháp hồ sơ")
@@ -84,7 +84,7 @@ def _otp_error(error: otp.OtpError) -> ApiError:
     {200: CONFIRMATION_SENT, 409: None, 422: None},
 )
 def send_confirmation_code(citizen, draft_id: str):
-    draft = _checked_draft(citizen, draft_id)
+    draft = checked_draft(citizen, draft_id)
     if draft.dossier_id is not None:
         raise ApiError(409, "already_submitted", "Hồ sơ này đã được nộp.")
     try:
@@ -125,8 +125,9 @@ def submit(citizen, **_):
     Retries race each other (the page and the service worker replay the same
     outbox entry): the draft row is locked first (SQLite runs every
     transaction as BEGIN IMMEDIATE; PostgreSQL takes FOR UPDATE), and the
-    code is marked used in the same commit that makes the dossier, so the
-    loser of the race sees the winner's dossier instead of a spent code.
+    code (or the passkey's challenge) is marked used in the same commit that
+    makes the dossier, so the loser of the race sees the winner's dossier
+    instead of a spent code.
     """
     body = json_body(SUBMIT)
     draft = drafts.citizen_draft(citizen.id, body["draft_id"], lock=True)
@@ -139,19 +140,32 @@ def submit(citizen, **_):
         return _created(db.session.get(Dossier, draft.dossier_id), replayed=True)
     try:
         _bring_up_to_date(draft, body)
-        _checked_draft(citizen, draft.id)
+        checked_draft(citizen, draft.id)
     except ApiError:
         db.session.commit()  # keep the device's answers even when refusing
         raise
+    with_passkey = "passkey_assertion" in body
     try:
-        otp.verify_code(citizen.phone, "submit", body["confirmation_code"], draft.id, commit=False)
+        if with_passkey:
+            passkeys.verify_assertion(
+                body["passkey_assertion"], "submit", citizen, draft.id, commit=False
+            )
+        else:
+            otp.verify_code(
+                citizen.phone, "submit", body["confirmation_code"], draft.id, commit=False
+            )
     except otp.OtpError as error:
         raise _otp_error(error) from None
+    except passkeys.PasskeyError as error:
+        raise ApiError(error.status, error.code, error.message) from None
     try:
         dossier = create_dossier(citizen.id, draft, body["idempotency_key"])
     except SubmitProblem as problem:
         raise ApiError(422, problem.code, problem.message) from None
-    _notify_submitted(citizen, dossier)
+    if not with_passkey:
+        # A passkey citizen signs in without SMS and finds the dossier in
+        # "Hồ sơ của tôi"; the receipt by SMS is for those who use codes.
+        _notify_submitted(citizen, dossier)
     return _created(dossier, replayed=False)
 
 

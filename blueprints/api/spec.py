@@ -127,14 +127,118 @@ CONFIRMATION_SENT = {
     "required": ["sent_to", "resend_after"],
     "properties": {"sent_to": {"type": "string"}, "resend_after": {"type": "integer"}},
 }
+
+
+def _b64url(max_length: int) -> dict:
+    return {"type": "string", "pattern": "^[A-Za-z0-9_-]*={0,2}$", "maxLength": max_length}
+
+
+# WebAuthn answers as PublicKeyCredential.toJSON() writes them (static/js/passkeys.js).
+_CREDENTIAL_COMMON = {
+    "id": _b64url(1400),
+    "rawId": _b64url(1400),
+    "type": {"const": "public-key"},
+    "authenticatorAttachment": {"type": ["string", "null"], "maxLength": 32},
+    "clientExtensionResults": {"type": "object", "maxProperties": 16},
+}
+PASSKEY_ASSERTION = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["id", "rawId", "type", "response"],
+    "description": "The answer of navigator.credentials.get(), binary fields in base64url",
+    "properties": {
+        **_CREDENTIAL_COMMON,
+        "response": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["clientDataJSON", "authenticatorData", "signature"],
+            "properties": {
+                "clientDataJSON": _b64url(4096),
+                "authenticatorData": _b64url(4096),
+                "signature": _b64url(1024),
+                "userHandle": {"anyOf": [_b64url(128), {"type": "null"}]},
+            },
+        },
+    },
+}
+PASSKEY_ATTESTATION = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["id", "rawId", "type", "response"],
+    "description": "The answer of navigator.credentials.create(), binary fields in base64url",
+    "properties": {
+        **_CREDENTIAL_COMMON,
+        "response": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["clientDataJSON", "attestationObject"],
+            "properties": {
+                "clientDataJSON": _b64url(4096),
+                "attestationObject": _b64url(16384),
+                "transports": {
+                    "type": "array",
+                    "maxItems": 8,
+                    "items": {"type": "string", "maxLength": 16},
+                },
+            },
+        },
+    },
+}
+PASSKEY_NEW = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["credential"],
+    "properties": {
+        "credential": PASSKEY_ATTESTATION,
+        "name": {"type": "string", "maxLength": 60},
+    },
+}
+PASSKEY_SIGN_IN = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["credential"],
+    "properties": {"credential": PASSKEY_ASSERTION},
+}
+PASSKEY = {
+    "type": "object",
+    "required": ["id", "name", "created_at", "last_used_at", "backed_up"],
+    "properties": {
+        "id": {"type": "integer"},
+        "name": {"type": "string"},
+        "created_at": {"type": "string"},
+        "last_used_at": {"type": ["string", "null"]},
+        "backed_up": {"type": "boolean"},
+    },
+}
+CREATION_OPTIONS = {
+    "type": "object",
+    "required": ["rp", "user", "challenge", "pubKeyCredParams"],
+    "description": "PublicKeyCredentialCreationOptionsJSON for navigator.credentials.create()",
+}
+REQUEST_OPTIONS = {
+    "type": "object",
+    "required": ["rpId", "challenge"],
+    "description": "PublicKeyCredentialRequestOptionsJSON for navigator.credentials.get()",
+}
+SIGNED_IN = {
+    "type": "object",
+    "required": ["next"],
+    "properties": {"next": {"type": "string", "description": "Where to go now"}},
+}
 SUBMIT = {
     "type": "object",
     "additionalProperties": False,
-    "required": ["draft_id", "idempotency_key", "confirmation_code"],
+    "required": ["draft_id", "idempotency_key"],
+    "description": "Confirmed by the SMS code, or by a passkey answering "
+    "POST /drafts/{draft_id}/passkey-challenge: exactly one of the two.",
+    "oneOf": [{"required": ["confirmation_code"]}, {"required": ["passkey_assertion"]}],
+    "x-error": "Hãy nhập mã xác nhận trong tin nhắn, hoặc xác nhận bằng khóa đăng nhập "
+    "(chỉ một trong hai cách).",
     "properties": {
         "draft_id": {"type": "string", "maxLength": 36},
         "idempotency_key": {"type": "string", "minLength": 16, "maxLength": 64},
         "confirmation_code": {"type": "string", "maxLength": 20},
+        "passkey_assertion": PASSKEY_ASSERTION,
         "answers": ANSWERS,
         "edited_at": EDITED_AT,
         "photos": {

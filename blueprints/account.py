@@ -1,0 +1,78 @@
+"""The citizen's account: their passkeys ("Khóa đăng nhập").
+
+Creating one happens in the browser (static/js/passkey-account.js over the
+JSON API); listing, renaming and removing are plain pages and forms.
+"""
+
+from flask import Blueprint, redirect, render_template, session, url_for
+from flask_wtf import FlaskForm
+from wtforms import StringField
+from wtforms.validators import InputRequired, Length
+
+from services import passkeys
+from services.auth import citizen_required, current_citizen
+
+bp = Blueprint("account", __name__, url_prefix="/tai-khoan")
+
+
+class RenameForm(FlaskForm):
+    name = StringField(
+        "Tên mới",
+        validators=[
+            InputRequired("Hãy nhập tên cho khóa, ví dụ: Điện thoại của tôi"),
+            Length(max=60, message="Tên khóa dài tối đa 60 ký tự."),
+        ],
+    )
+
+
+class EmptyForm(FlaskForm):
+    pass
+
+
+@bp.get("/khoa-dang-nhap")
+@citizen_required
+def passkeys_page():
+    citizen = current_citizen()
+    return render_template(
+        "account/passkeys.html",
+        passkeys=passkeys.passkeys_of(citizen),
+        available=passkeys.available(),
+        notice=session.pop("account_notice", None),
+        rename_form=RenameForm(),
+        remove_form=EmptyForm(),
+    )
+
+
+@bp.post("/khoa-dang-nhap/<int:passkey_id>/xoa")
+@citizen_required
+def remove_passkey(passkey_id: int):
+    citizen = current_citizen()
+    if EmptyForm().validate_on_submit() and passkeys.remove(citizen, passkey_id):
+        left = passkeys.has_passkey(citizen)
+        session["account_notice"] = "Đã xóa khóa đăng nhập. " + (
+            "Khóa đó không dùng được nữa."
+            if left
+            else "Lần sau bạn đăng nhập và nộp hồ sơ bằng mã SMS, hoặc tạo khóa mới."
+        )
+    return redirect(url_for("account.passkeys_page"))
+
+
+@bp.post("/khoa-dang-nhap/<int:passkey_id>/doi-ten")
+@citizen_required
+def rename_passkey(passkey_id: int):
+    form = RenameForm()
+    if not form.validate_on_submit():
+        session["account_notice"] = form.name.errors[0] if form.name.errors else None
+    elif passkeys.rename(current_citizen(), passkey_id, form.name.data):
+        session["account_notice"] = "Đã đổi tên khóa."
+    return redirect(url_for("account.passkeys_page"))
+
+
+@bp.get("/tao-khoa-dang-nhap")
+@citizen_required
+def passkey_offer():
+    """Offered once after signing in with an SMS code, while the account has none."""
+    following = session.pop("next", None) or url_for("citizen.home")
+    if not passkeys.available() or passkeys.has_passkey(current_citizen()):
+        return redirect(following)
+    return render_template("account/offer.html", following=following)

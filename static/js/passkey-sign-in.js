@@ -1,0 +1,55 @@
+// Signing in with a passkey: a button on the sign-in page, and the browser's
+// autofill list on the phone-number field where the browser offers it. The
+// SMS code stays the way in for a lost phone or a browser without passkeys.
+import { api } from './api.js';
+import { autofillAvailable, get, problemText, supported } from './passkeys.js';
+
+const box = document.querySelector('[data-passkey-sign-in]');
+const field = document.querySelector('input[autocomplete$="webauthn"]');
+const error = document.querySelector('[data-passkey-error]');
+let autofill = null; // the waiting autofill request, cancelled before any other
+
+function show(problem) {
+  const text = problemText(problem);
+  if (!error || !text) return;
+  error.textContent = text;
+  error.hidden = false;
+}
+
+async function finish(credential) {
+  const { next } = await api('POST', '/passkeys/sign-in', { credential });
+  location.assign(next);
+}
+
+async function withButton(button) {
+  if (button.disabled) return;
+  button.disabled = true;
+  if (error) error.hidden = true;
+  if (autofill) autofill.abort();
+  try {
+    const options = await api('POST', '/passkeys/sign-in-options');
+    await finish(await get(options));
+  } catch (e) {
+    show(e);
+    button.disabled = false;
+  }
+}
+
+async function withAutofill() {
+  if (!field || !(await autofillAvailable())) return;
+  autofill = new AbortController();
+  field.form?.addEventListener('submit', () => autofill.abort());
+  try {
+    const options = await api('POST', '/passkeys/sign-in-options');
+    await finish(await get(options, { mediation: 'conditional', signal: autofill.signal }));
+  } catch (e) {
+    show(e);
+  }
+}
+
+if (box && supported()) {
+  box.hidden = false;
+  const button = box.querySelector('button');
+  button.addEventListener('click', () => withButton(button));
+}
+withAutofill();
