@@ -2,19 +2,55 @@
 // each submission's state. Shown on "Hồ sơ của tôi", the offline page and
 // the wizard's last step.
 import { add, el } from './dom.js';
-import { events, LABELS, processOutbox, provideCode, resendCode } from './outbox.js';
+import {
+  events, LABELS, processOutbox, provideAssertion, provideCode, resendCode,
+} from './outbox.js';
+import { confirmSubmission, problemText } from './passkeys.js';
 import { all } from './store.js';
+
+// The outbox item waits for the citizen's passkey: no SMS is sent for it.
+function passkeyForm(item) {
+  const problem = el('p', { class: 'error', role: 'alert', hidden: true });
+  const button = el('button', { class: 'button', type: 'button' }, 'Xác nhận bằng khóa đăng nhập');
+  button.addEventListener('click', async () => {
+    if (button.disabled) return;
+    button.disabled = true;
+    problem.hidden = true;
+    try {
+      await provideAssertion(item.draft_id, await confirmSubmission(item.draft_id));
+    } catch (e) {
+      if (e.code === 'no_passkey') return resendCode(item.draft_id); // removed meanwhile
+      const text = problemText(e);
+      if (text) {
+        problem.textContent = text;
+        problem.hidden = false;
+      }
+      button.disabled = false;
+    }
+    return null;
+  });
+  return el('div', { class: 'field' },
+    navigator.onLine ? null : el('p', { class: 'hint' }, 'Cần có mạng để xác nhận.'),
+    problem, button,
+    el('button', {
+      class: 'link-button', type: 'button', onclick: () => resendCode(item.draft_id),
+    }, 'Dùng mã SMS thay thế'));
+}
+
+const label = (item) => (item.state === 'need_code' && item.via === 'passkey'
+  ? 'Chờ xác nhận' : LABELS[item.state] || item.state);
 
 function outboxItem(item) {
   const box = el('li', { class: 'outbox-item', 'data-state': item.state, 'data-draft': item.draft_id },
-    el('strong', {}, item.title), ' ', el('span', { class: 'tag' }, LABELS[item.state] || item.state));
+    el('strong', {}, item.title), ' ', el('span', { class: 'tag' }, label(item)));
   if (item.message) add(box, el('p', { class: item.state === 'error' ? 'error' : 'hint' }, item.message));
   if (item.state === 'waiting') {
     add(box, el('p', { class: 'hint' }, navigator.onLine
       ? 'Đang chờ gửi lên máy chủ.'
       : 'Sẽ tự gửi khi điện thoại có mạng trở lại. Bạn có thể đóng ứng dụng.'));
   }
-  if (item.state === 'need_code') {
+  if (item.state === 'need_code' && item.via === 'passkey') add(box, passkeyForm(item));
+  else if (item.state === 'need_code') {
     const id = 'code-' + item.draft_id;
     const input = el('input', {
       id, class: 'input-code', autocomplete: 'one-time-code', inputmode: 'numeric', maxlength: '12',

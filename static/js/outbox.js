@@ -2,7 +2,9 @@
 // Runs in the page (on open and when the network returns) and in the
 // service worker (Background Sync, where the browser has it). The same
 // idempotency key is used for every try, so however many retries happen the
-// server makes one dossier.
+// server makes one dossier. A citizen with a passkey confirms with it on the
+// page (the browser asks for the fingerprint there, never in the worker);
+// the others get an SMS code.
 import { api, newId } from './api.js';
 import { all, byDraft, get, put, remove, update } from './store.js';
 import { syncDraft } from './sync.js';
@@ -26,13 +28,15 @@ async function setItem(draftId, change) {
   return item;
 }
 
-export async function enqueue(draftId, { code = '', title = '' } = {}) {
+export async function enqueue(draftId, { code = '', assertion = null, title = '' } = {}) {
   const existing = await get('outbox', draftId);
   const item = {
     draft_id: draftId,
     title: title || (existing && existing.title) || 'Hồ sơ',
     idempotency_key: (existing && existing.idempotency_key) || newId(),
     code,
+    assertion,
+    via: existing && existing.via,
     state: 'waiting',
     message: '',
     created: (existing && existing.created) || Date.now(),
@@ -55,6 +59,11 @@ async function askForBackgroundSync() {
   }
 }
 
+async function usesPasskey() {
+  const account = await get('meta', 'account');
+  return !!(account && account.passkey);
+}
+
 export const pending = async () => (await all('outbox')).filter((i) => i.state !== 'sent');
 
 async function sendOne(item) {
@@ -69,7 +78,14 @@ async function sendOne(item) {
       message: `Có ${broken.length} ảnh bị máy chủ từ chối: ${broken[0].error} Hãy mở hồ sơ, xoá và chụp lại ảnh đó.`,
     });
   }
-  if (!item.code) {
+  if (!item.code && !item.assertion) {
+    if (item.via !== 'sms' && (await usesPasskey())) {
+      // No SMS: the citizen confirms with the passkey when they open the app.
+      return setItem(item.draft_id, {
+        state: 'need_code', via: 'passkey',
+        message: 'Hồ sơ đã sẵn sàng. Hãy xác nhận bằng khóa đăng nhập để nộp.',
+      });
+    }
     if (!item.code_sent_at || Date.now() - item.code_sent_at > 5 * 60 * 1000) {
       const sent = await api('POST', `/drafts/${item.draft_id}/confirmation-code`);
       return setItem(item.draft_id, {
@@ -79,16 +95,19 @@ async function sendOne(item) {
     }
     return setItem(item.draft_id, { state: 'need_code' });
   }
+  const confirmation = item.assertion
+    ? { passkey_assertion: item.assertion } : { confirmation_code: item.code };
   const result = await api('POST', '/dossiers', {
     draft_id: item.draft_id,
     idempotency_key: item.idempotency_key,
-    confirmation_code: item.code,
+    ...confirmation,
     photos: photos.map((p) => p.client_id),
     answers: draft.answers,
     edited_at: draft.edited_at,
   });
   await setItem(item.draft_id, {
-    state: 'sent', code: '', dossier_code: result.code, url: result.url, message: '',
+    state: 'sent', code: '', assertion: null, dossier_code: result.code, url: result.url,
+    message: '',
   });
   // The server holds it all now: free the phone's storage.
   for (const photo of photos) await remove('photos', photo.client_id);
@@ -102,6 +121,11 @@ async function handleFailure(item, e) {
   if (e.code && e.code.startsWith('code_')) {
     return setItem(item.draft_id, { state: 'need_code', code: '', message: e.message });
   }
+  if (e.code && e.code.startsWith('passkey_')) {
+    return setItem(item.draft_id, {
+      state: 'need_code', via: 'passkey', assertion: null, message: e.message,
+    });
+  }
   if (e.code === 'missing_photos') return setItem(item.draft_id, { state: 'waiting', message: e.message });
   return setItem(item.draft_id, { state: 'error', message: e.message });
 }
@@ -111,7 +135,8 @@ let again = false;
 
 async function runOnce() {
   for (const item of await pending()) {
-    if (item.state === 'need_code' && !item.code) continue; // waits for the citizen
+    // Waits for the citizen: a code to type, or a passkey to touch.
+    if (item.state === 'need_code' && !item.code && !item.assertion) continue;
     try {
       await sendOne(item);
     } catch (e) {
@@ -147,8 +172,16 @@ export async function provideCode(draftId, code) {
   return processOutbox();
 }
 
+export async function provideAssertion(draftId, assertion) {
+  await setItem(draftId, { assertion, code: '', state: 'waiting', message: '' });
+  return processOutbox();
+}
+
+// Also the way from a passkey to an SMS code (a lost phone, a refused key).
 export async function resendCode(draftId) {
-  await setItem(draftId, { code: '', code_sent_at: 0, state: 'waiting' });
+  await setItem(draftId, {
+    via: 'sms', assertion: null, code: '', code_sent_at: 0, state: 'waiting',
+  });
   return processOutbox();
 }
 

@@ -6,6 +6,7 @@ import { add, el, errorSummary } from './dom.js';
 import { watchDevice } from './device.js';
 import { optionsOf, readFields, renderField } from './fields.js';
 import { enqueue, events as outboxEvents, processOutbox } from './outbox.js';
+import { confirmSubmission, problemText, supported } from './passkeys.js';
 import { photoPage } from './photos.js';
 import { byDraft, get, put, update } from './store.js';
 import { syncDraft } from './sync.js';
@@ -338,11 +339,16 @@ function followOutbox(panel) {
   check();
 }
 
+const withPasskey = () => !!(account && account.passkey) && supported();
+
 function queuedPage(step) {
   const panel = el('div');
+  const how = withPasskey()
+    ? 'Khi có mạng, bạn xác nhận bằng khóa đăng nhập để hoàn tất, không cần mã SMS.'
+    : 'Khi gửi, bạn sẽ nhận mã xác nhận qua tin nhắn để hoàn tất.';
   frame(step, 'Hồ sơ trong hộp thư đi', el('div', {},
-    el('p', {}, 'Hồ sơ đã được lưu trên điện thoại và sẽ tự gửi khi có mạng. Khi gửi, bạn sẽ ' +
-      'nhận mã xác nhận qua tin nhắn để hoàn tất. Bạn có thể đóng ứng dụng.'), panel));
+    el('p', {}, `Hồ sơ đã được lưu trên điện thoại và sẽ tự gửi khi có mạng. ${how} ` +
+      'Bạn có thể đóng ứng dụng.'), panel));
   followOutbox(panel);
 }
 
@@ -357,7 +363,15 @@ async function confirmPage(step) {
   const sendButton = el('button', { class: 'button secondary', type: 'button' }, 'Gửi mã xác nhận');
   const submitButton = el('button', { class: 'button', type: 'submit' }, 'Nộp hồ sơ');
   const queueButton = el('button', { class: 'button', type: 'button' }, 'Nộp khi có mạng');
+  const passkeyButton = el('button', { class: 'button', type: 'button' },
+    'Xác nhận bằng khóa đăng nhập và nộp');
+  const smsLink = el('button', { class: 'link-button', type: 'button' }, 'Dùng mã SMS thay thế');
   const error = el('p', { class: 'error', role: 'alert', hidden: true });
+  const passkeyError = el('p', { class: 'error', role: 'alert', hidden: true });
+  const showError = (node, text) => {
+    node.hidden = !text;
+    node.textContent = text || '';
+  };
   const form = el('form', { novalidate: true }, codeBox);
   add(codeBox, el('label', { for: 'ma-xac-nhan' }, 'Mã xác nhận (6 chữ số)'), error, codeInput,
     submitButton);
@@ -367,6 +381,23 @@ async function confirmPage(step) {
     queuedPage(step);
   };
   queueButton.addEventListener('click', queue);
+  // Sends the confirmed dossier; null when the page moved on, else the
+  // server's reason (a wrong code, a refused passkey) to show here.
+  const send = async (confirmation) => {
+    await enqueue(draft.id, { ...confirmation, title });
+    await processOutbox();
+    const item = await get('outbox', draft.id);
+    if (item.state === 'sent') {
+      location.assign(item.url + '?moi=1');
+      return null;
+    }
+    if (item.state === 'need_code') {
+      await update('outbox', draft.id, () => null); // try again from this page
+      return item.message;
+    }
+    queuedPage(step);
+    return null;
+  };
   let wait = 0;
   const countdown = () => {
     sendButton.disabled = wait > 0;
@@ -390,33 +421,61 @@ async function confirmPage(step) {
       sendButton.disabled = false;
     }
   });
+  const useSms = () => {
+    passkeyButton.hidden = true;
+    smsLink.hidden = true;
+    sendButton.hidden = false;
+    message.textContent = 'Nhận mã xác nhận qua tin nhắn đến số điện thoại đã đăng nhập.';
+  };
+  smsLink.addEventListener('click', useSms);
+  passkeyButton.addEventListener('click', async () => {
+    if (passkeyButton.disabled) return;
+    passkeyButton.disabled = true;
+    showError(passkeyError, '');
+    message.textContent = 'Đang gửi thông tin và ảnh lên máy chủ…';
+    try {
+      await syncDraft(draft.id);
+      message.textContent = 'Hãy mở khóa bằng vân tay, khuôn mặt hoặc mã khóa màn hình.';
+      const assertion = await confirmSubmission(draft.id);
+      message.textContent = 'Đang nộp…';
+      const refused = await send({ assertion });
+      if (!refused) return;
+      showError(passkeyError, refused);
+    } catch (e) {
+      if (e.offline) return queue();
+      if (e.code === 'no_passkey') useSms();
+      showError(passkeyError, problemText(e));
+    }
+    message.textContent = '';
+    passkeyButton.disabled = false;
+  });
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     if (submitButton.disabled) return; // a double tap sends once
     submitButton.disabled = true;
     submitButton.textContent = 'Đang nộp…';
-    await enqueue(draft.id, { code: codeInput.value, title });
-    await processOutbox();
-    const item = await get('outbox', draft.id);
-    if (item.state === 'sent') return location.assign(item.url + '?moi=1');
-    if (item.state === 'need_code') {
-      // Wrong or expired code: let the citizen type it again here.
-      await update('outbox', draft.id, () => null);
-      error.hidden = false;
-      error.textContent = item.message;
-      submitButton.disabled = false;
-      submitButton.textContent = 'Nộp hồ sơ';
-      return;
-    }
-    queuedPage(step);
+    const refused = await send({ code: codeInput.value });
+    if (!refused) return;
+    showError(error, refused);
+    submitButton.disabled = false;
+    submitButton.textContent = 'Nộp hồ sơ';
   });
   const online = navigator.onLine;
+  const passkey = withPasskey();
+  sendButton.hidden = passkey;
   frame(step, 'Xác nhận và nộp hồ sơ', el('div', {},
-    online
-      ? el('p', {}, 'Để nộp hồ sơ, hãy nhận mã xác nhận qua tin nhắn đến số điện thoại đã đăng nhập.')
-      : el('p', { class: 'notice' }, 'Điện thoại đang không có mạng. Bấm “Nộp khi có mạng”: hồ sơ vào ' +
-        'hộp thư đi và tự gửi khi có mạng; khi đó bạn nhận mã xác nhận qua tin nhắn để hoàn tất.'),
-    online ? sendButton : queueButton, message, form));
+    !online
+      ? el('p', { class: 'notice' }, 'Điện thoại đang không có mạng. Bấm “Nộp khi có mạng”: hồ sơ vào ' +
+        'hộp thư đi và tự gửi khi có mạng; khi đó bạn ' + (passkey
+        ? 'xác nhận bằng khóa đăng nhập để hoàn tất.'
+        : 'nhận mã xác nhận qua tin nhắn để hoàn tất.'))
+      : passkey
+        ? el('p', {}, 'Để nộp hồ sơ, hãy xác nhận bằng khóa đăng nhập: vân tay, khuôn mặt hoặc mã ' +
+          'khóa màn hình của điện thoại. Không cần chờ tin nhắn.')
+        : el('p', {}, 'Để nộp hồ sơ, hãy nhận mã xác nhận qua tin nhắn đến số điện thoại đã đăng nhập.'),
+    online ? [passkey ? passkeyError : null, passkey ? passkeyButton : null, sendButton,
+      passkey ? smsLink : null] : queueButton,
+    message, form));
 }
 
 function render() {
@@ -494,7 +553,11 @@ async function keepProvinceCommunes() {
 async function start() {
   try {
     [catalog, rules] = await Promise.all([loadCatalog(), import(root.dataset.rules)]);
-    if (root.dataset.phone) await put('meta', { key: 'account', phone: root.dataset.phone });
+    if (root.dataset.phone) {
+      await put('meta', {
+        key: 'account', phone: root.dataset.phone, passkey: root.dataset.passkey === 'co',
+      });
+    }
     account = await get('meta', 'account');
     draft = await openDraft();
   } catch (e) {

@@ -72,6 +72,23 @@ def assert_no_stray_text(page: Page):
 
 def walk_wizard(page: Page, app, tmp_path, group_id: str, procedures: list[str], answers: dict):
     """From the procedures page to the dossier code; returns the code."""
+    walk_to_confirmation(page, tmp_path, group_id, procedures, answers)
+    page.get_by_role("button", name="Gửi mã xác nhận").click()
+    expect(page.get_by_text("Đã gửi mã đến số")).to_be_visible()
+    page.get_by_label("Mã xác nhận (6 chữ số)").fill(last_code(app, "+84912345678"))
+    page.get_by_role("button", name="Nộp hồ sơ").click()
+    return filed_code(page)
+
+
+def filed_code(page: Page) -> str:
+    expect(page.get_by_role("heading", name="Đã nộp hồ sơ")).to_be_visible()
+    code = page.locator("#dossier-code").inner_text()
+    assert re.fullmatch(r"X05665-\d{6}-\d{4}", code)
+    return code
+
+
+def walk_to_confirmation(page: Page, tmp_path, group_id, procedures, answers):
+    """From the procedures page to the page that confirms and submits."""
     expect(page.get_by_role("heading", name="Bạn cần làm những thủ tục nào?")).to_be_visible()
     group = next(g for g in CATALOG["groups"] if g["id"] == group_id)
     for pid in group["procedures"]:
@@ -105,11 +122,4 @@ def walk_wizard(page: Page, app, tmp_path, group_id: str, procedures: list[str],
     expect(page.get_by_role("button", name="Tiếp tục để xác nhận và nộp")).to_be_enabled()
     assert_no_stray_text(page)
     page.get_by_role("button", name="Tiếp tục để xác nhận và nộp").click()
-    page.get_by_role("button", name="Gửi mã xác nhận").click()
-    expect(page.get_by_text("Đã gửi mã đến số")).to_be_visible()
-    page.get_by_label("Mã xác nhận (6 chữ số)").fill(last_code(app, "+84912345678"))
-    page.get_by_role("button", name="Nộp hồ sơ").click()
-    expect(page.get_by_role("heading", name="Đã nộp hồ sơ")).to_be_visible()
-    code = page.locator("#dossier-code").inner_text()
-    assert re.fullmatch(r"X05665-\d{6}-\d{4}", code)
-    return code
+    expect(page.get_by_role("heading", name="Xác nhận và nộp hồ sơ")).to_be_visible()
