@@ -4,7 +4,7 @@
 // connection loses nothing.
 import { newId } from './api.js';
 import { el } from './dom.js';
-import { put, remove, storageRoom } from './store.js';
+import { put, storageRoom } from './store.js';
 import { events as syncEvents } from './sync.js';
 
 export function photoPage({ attachment, draftId, shrinkPhoto, pages, afterChange }) {
@@ -35,14 +35,12 @@ export function photoPage({ attachment, draftId, shrinkPhoto, pages, afterChange
   }
 
   async function drop(page, retake) {
-    if (page.blob && !page.upload_id) await remove('photos', page.client_id);
-    else {
-      // Already on the server (maybe from another phone): mark it, the sync deletes it there.
-      await put('photos', {
-        client_id: page.client_id, draft_id: draftId, attachment_id: attachment.id,
-        position: page.position, blob: null, deleted: true,
-      });
-    }
+    // Always leave a mark for the sync, even for a photo not known to be
+    // uploaded: its upload may be in flight, and the server's copy must go too.
+    await put('photos', {
+      client_id: page.client_id, draft_id: draftId, attachment_id: attachment.id,
+      position: page.position, blob: null, deleted: true,
+    });
     status.textContent = retake ? 'Đã xoá ảnh cũ. Hãy chụp lại.' : 'Đã xoá ảnh.';
     await redraw();
     afterChange();
