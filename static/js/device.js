@@ -84,24 +84,26 @@ export async function renderDevice(container, { only } = {}) {
     .filter((i) => !only || i.draft_id === only)
     .sort((a, b) => b.created - a.created);
   const open = drafts.filter((d) => !queued.has(d.id) && !d.submitted && !only);
-  // An item whose state did not change keeps its node: redrawing it would
-  // wipe a code the citizen is typing (the worker and other tabs announce
-  // every change, including ones that do not concern this item).
+  // Every worker or tab announces every change; redrawing for nothing would
+  // close the phone's keyboard and wipe a code being typed. So nothing is
+  // touched when nothing shown changed, and an item that did not change
+  // keeps its node (and what is typed in it) when another one did.
+  const signatureOf = (i) => JSON.stringify([i.state, i.message, i.via, i.dossier_code]);
+  const whole = JSON.stringify([
+    items.map((i) => [i.draft_id, signatureOf(i)]),
+    open.map((d) => [d.id, d.title]),
+  ]);
+  if (container.drawn === whole) return;
+  container.drawn = whole;
   const previous = container.outboxNodes || new Map();
   container.outboxNodes = new Map();
   const nodeFor = (item) => {
-    const signature = JSON.stringify([item.state, item.message, item.via, item.dossier_code]);
+    const signature = signatureOf(item);
     const kept = previous.get(item.draft_id);
     const node = kept && kept.signature === signature ? kept.node : outboxItem(item);
     container.outboxNodes.set(item.draft_id, { signature, node });
     return node;
   };
-  const whole = JSON.stringify([
-    items.map((i) => [i.draft_id, i.state, i.message, i.via, i.dossier_code]),
-    open.map((d) => [d.id, d.title]),
-  ]);
-  if (container.drawn === whole) return; // nothing changed: leave the focus where it is
-  container.drawn = whole;
   container.replaceChildren();
   if (items.length) {
     add(container, el('h2', {}, 'Hộp thư đi'), el('ul', { class: 'outbox' }, items.map(nodeFor)));
