@@ -84,6 +84,7 @@ export async function renderDevice(container, { only } = {}) {
     .filter((i) => !only || i.draft_id === only)
     .sort((a, b) => b.created - a.created);
   const open = drafts.filter((d) => !queued.has(d.id) && !d.submitted && !only);
+  hideQueuedDrafts(outbox);
   // Every worker or tab announces every change; redrawing for nothing would
   // close the phone's keyboard and wipe a code being typed. So nothing is
   // touched when nothing shown changed, and an item that did not change
@@ -112,6 +113,15 @@ export async function renderDevice(container, { only } = {}) {
     add(container, el('h2', {}, 'Đang khai trên điện thoại này'), el('ul', { class: 'results' },
       open.map((d) => el('li', {}, el('a', { href: `/ho-so/nhap/${d.id}` },
         d.title || 'Hồ sơ', el('span', {}, 'Tiếp tục khai'))))));
+  }
+}
+
+// A draft waiting in the outbox is not "being filled in" any more: hide it
+// from the server's list on the same page.
+function hideQueuedDrafts(outbox) {
+  for (const item of outbox) {
+    const row = document.querySelector(`[data-server-draft="${CSS.escape(item.draft_id)}"]`);
+    if (row) row.hidden = true;
   }
 }
 

@@ -117,7 +117,13 @@ async function sendOne(item) {
 
 async function handleFailure(item, e) {
   if (e.offline) return setItem(item.draft_id, { state: 'waiting', message: '' });
-  if (e.code === 'code_too_soon') return setItem(item.draft_id, { state: 'need_code', message: e.message });
+  if (e.code === 'code_too_soon') {
+    // Another tab or the worker asked a moment ago: that code is on its way.
+    return setItem(item.draft_id, {
+      state: 'need_code', code_sent_at: Date.now(),
+      message: 'Mã xác nhận đã được gửi qua tin nhắn. Nhập mã để hoàn tất nộp hồ sơ.',
+    });
+  }
   if (e.code && e.code.startsWith('code_')) {
     return setItem(item.draft_id, { state: 'need_code', code: '', message: e.message });
   }
