@@ -26,7 +26,7 @@ db: setup ## Migrate the embedded database and seed the demo commune
 	$(FLASK) seed-demo
 
 run: db fonts ## Start the app; SMS codes land in instance/sms-outbox.jsonl (make codes)
-	@echo "Mở http://127.0.0.1:$(PORT)/x/05665 - mã SMS: make codes"
+	@echo "Mở http://127.0.0.1:$(PORT)/x/05665 - mã SMS: make codes; khóa đăng nhập (passkey) cần http://localhost:$(PORT)"
 	SMS_BACKEND=$${SMS_BACKEND:-file} $(BIN)/gunicorn --bind 127.0.0.1:$(PORT) \
 		--workers 1 --threads 8 --access-logfile - 'app:create_app()'
 

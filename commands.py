@@ -6,7 +6,7 @@ import time
 
 import click
 from flask import Flask, current_app
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from domain.communes import get_commune
 from domain.errors import RuleError
@@ -134,6 +134,27 @@ def register_office_commands(app: Flask) -> None:
             raise click.ClickException("Password must be at least 10 characters") from error
         db.session.commit()
         click.echo(f"Password of {officer.username} changed")
+
+    @app.cli.command("reset-officer-passkeys")
+    @click.argument("username")
+    def reset_officer_passkeys(username):
+        """Remove an officer's passkeys (a lost device); the next sign-in makes a new one."""
+        from models import Passkey
+        from services.officer_auth import normalize_username
+
+        officer = db.session.scalars(
+            select(Officer).where(Officer.username == normalize_username(username))
+        ).first()
+        if officer is None:
+            raise click.ClickException(f"No officer {username}")
+        removed = db.session.execute(
+            delete(Passkey).where(Passkey.officer_id == officer.id)
+        ).rowcount
+        db.session.commit()
+        click.echo(
+            f"{removed} passkey(s) of {officer.username} removed; "
+            "the next sign-in after the password makes a new one"
+        )
 
     @app.cli.command("notify-worker")
     @click.option("--once", is_flag=True, help="Send what is due now, then exit")

@@ -47,6 +47,9 @@ def test_config(tmp_path: Path, db_path: Path) -> dict:
         "SMS_OUTBOX_FILE": str(tmp_path / "sms.jsonl"),
         "UPLOAD_DIR": str(tmp_path / "uploads"),
         "RATELIMIT_STORAGE_URI": "memory://",
+        # The office tests sign officers in with the password alone; the passkey
+        # step has its own tests (tests/office/test_passkey_step.py).
+        "OFFICER_PASSKEY_REQUIRED": False,
     }
 
 

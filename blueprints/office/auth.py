@@ -1,4 +1,5 @@
-"""Officer sign-in with a username and a password (argon2), rate limited."""
+"""Officer sign-in with a username and a password (argon2), rate limited,
+then a passkey (blueprints/office/passkey.py)."""
 
 from flask import current_app, redirect, render_template, request, session, url_for
 from flask_wtf import FlaskForm
@@ -53,13 +54,21 @@ def sign_in():
             return render_template("office/sign_in.html", form=form), 401
         following = session.get("officer_next")
         officer_auth.begin_sign_in(officer)
-        # Issue 4 inserts the passkey here: while second_factor_required(officer),
-        # redirect to its page, which calls complete_sign_in once the key is checked.
-        officer_auth.complete_sign_in(officer)
-        if following and following.startswith("/can-bo/"):
-            return redirect(following)
-        return redirect(url_for("office.home"))
+        if current_app.config["OFFICER_PASSKEY_REQUIRED"]:
+            # The second factor (blueprints/office/passkey.py): the officer's
+            # passkey, or making the first one; it calls finish_sign_in.
+            db.session.commit()  # a password rehashed by check_password
+            session["officer_next"] = following
+            return redirect(url_for("office.passkey_step"))
+        return finish_sign_in(officer, following)
     return render_template("office/sign_in.html", form=form)
+
+
+def finish_sign_in(officer, following: str | None):
+    officer_auth.complete_sign_in(officer)
+    if following and following.startswith("/can-bo/"):
+        return redirect(following)
+    return redirect(url_for("office.home"))
 
 
 @bp.post("/dang-xuat")

@@ -87,10 +87,12 @@ export async function get(options, { mediation, signal } = {}) {
   return answer(await navigator.credentials.get(request));
 }
 
-// What to tell the citizen when the browser or the server said no; null when
+// What to tell the person when the browser or the server said no; null when
 // there is nothing to say (the request was cancelled by the page itself).
-export function problemText(error) {
+// Officers have no SMS code to fall back on: { sms: false }.
+export function problemText(error, { sms = true } = {}) {
   if (error && typeof error.status === 'number') return error.message; // from the server
+  const orSms = sms ? ', hoặc dùng mã SMS' : '';
   switch (error && error.name) {
     case 'AbortError':
       return null;
@@ -99,11 +101,11 @@ export function problemText(error) {
     case 'InvalidStateError':
       return 'Thiết bị này đã có khóa đăng nhập của tài khoản bạn rồi.';
     case 'SecurityError':
-      return 'Địa chỉ trang này chưa dùng được khóa đăng nhập. Hãy dùng mã SMS.';
+      return `Địa chỉ trang này chưa dùng được khóa đăng nhập. Hãy mở đúng địa chỉ dịch vụ${orSms}.`;
     case 'NotSupportedError':
-      return 'Điện thoại hoặc trình duyệt này chưa dùng được khóa đăng nhập. Hãy dùng mã SMS.';
+      return `Thiết bị hoặc trình duyệt này chưa dùng được khóa đăng nhập. Hãy dùng thiết bị khác${orSms}.`;
     default:
-      return 'Chưa dùng được khóa đăng nhập. Hãy thử lại, hoặc dùng mã SMS.';
+      return `Chưa dùng được khóa đăng nhập. Hãy thử lại${orSms}.`;
   }
 }
 

@@ -1,0 +1,58 @@
+"""An officer in Chromium with a virtual authenticator: the password, then the
+first passkey; the next sign-in asks for the passkey after the password."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.authenticator import VirtualAuthenticator
+from tests.office.helpers import PASSWORD, create_officer
+
+DESK = {"viewport": {"width": 1280, "height": 900}, "locale": "vi-VN"}
+QUEUE = "Hồ sơ của Công chức Tư pháp - Hộ tịch"
+
+
+@pytest.fixture
+def desk(browser, live_app):
+    live_app.config["OFFICER_PASSKEY_REQUIRED"] = True
+    with live_app.app_context():
+        create_officer("tu-phap", username="hoa")
+    context = browser.new_context(base_url=f"http://localhost:{live_app.live.port}", **DESK)
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.authenticator = VirtualAuthenticator(page)
+    yield page
+    context.close()
+    assert errors == [], f"JavaScript errors on the page: {errors}"
+
+
+def password(page):
+    page.goto("/can-bo/")
+    page.get_by_label("Tên đăng nhập").fill("hoa")
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+
+
+def test_an_officer_makes_a_passkey_at_first_and_needs_it_after_the_password(desk):
+    page = desk
+    password(page)
+    expect(
+        page.get_by_role("heading", name="Tạo khóa đăng nhập cho tài khoản cán bộ")
+    ).to_be_visible()
+    page.get_by_role("button", name="Tạo khóa đăng nhập").click()
+    expect(page.get_by_role("heading", name=QUEUE)).to_be_visible()
+    page.get_by_role("button", name="Đăng xuất").click()
+
+    password(page)
+    expect(page.get_by_role("heading", name="Xác nhận bằng khóa đăng nhập")).to_be_visible()
+    page.goto("/can-bo/")  # the password alone opens nothing
+    expect(page.get_by_role("heading", name="Đăng nhập cán bộ")).to_be_visible()
+
+    password(page)
+    page.authenticator.respond_with(isBogusSignature=True)
+    page.get_by_role("button", name="Xác nhận bằng khóa đăng nhập").click()
+    expect(page.get_by_role("alert").first).to_contain_text("Không xác minh được")
+    page.authenticator.respond_with(isBogusSignature=False)
+    page.get_by_role("button", name="Xác nhận bằng khóa đăng nhập").click()
+    expect(page.get_by_role("heading", name=QUEUE)).to_be_visible()
