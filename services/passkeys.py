@@ -57,6 +57,7 @@ from services.webauthn_rp import (
     ttl,
 )
 
+# The views use these through this module too.
 __all__ = ["PasskeyError", "available"]
 
 TRANSPORTS = {t.value for t in AuthenticatorTransport}
