@@ -82,7 +82,11 @@ class Config:
 
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
+        # Also Secure, whatever this says, on every request that came over https.
         self.SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "0") == "1"
+        # Number of reverse proxies in front (0: none). Set it only behind one
+        # that overwrites X-Forwarded-For/-Proto/-Host: they are trusted then.
+        self.TRUST_PROXY = _env_int("TRUST_PROXY", 0)
         self.PERMANENT_SESSION_LIFETIME = _env_int("SESSION_DAYS", 30) * 86400
         self.WTF_CSRF_TIME_LIMIT = None  # tied to the session; long forms on slow phones
 

@@ -4,7 +4,7 @@ Creating one happens in the browser (static/js/passkey-account.js over the
 JSON API); listing, renaming and removing are plain pages and forms.
 """
 
-from flask import Blueprint, redirect, render_template, session, url_for
+from flask import Blueprint, abort, redirect, render_template, session, url_for
 from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import InputRequired, Length
@@ -43,10 +43,17 @@ def passkeys_page():
     )
 
 
+def _own_or_404(citizen, passkey_id: int) -> None:
+    # Someone else's passkey id is "not found", as every other id in the app.
+    if passkeys.owned_passkey(citizen, passkey_id) is None:
+        abort(404)
+
+
 @bp.post("/khoa-dang-nhap/<int:passkey_id>/xoa")
 @citizen_required
 def remove_passkey(passkey_id: int):
     citizen = current_citizen()
+    _own_or_404(citizen, passkey_id)
     if EmptyForm().validate_on_submit() and passkeys.remove(citizen, passkey_id):
         left = passkeys.has_passkey(citizen)
         session["account_notice"] = "Đã xóa khóa đăng nhập. " + (
@@ -60,6 +67,7 @@ def remove_passkey(passkey_id: int):
 @bp.post("/khoa-dang-nhap/<int:passkey_id>/doi-ten")
 @citizen_required
 def rename_passkey(passkey_id: int):
+    _own_or_404(current_citizen(), passkey_id)
     form = RenameForm()
     if not form.validate_on_submit():
         session["account_notice"] = form.name.errors[0] if form.name.errors else None

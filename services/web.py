@@ -5,15 +5,18 @@ import hashlib
 from functools import cache, lru_cache
 from pathlib import Path
 
-from flask import Flask, current_app, jsonify, render_template, request, url_for
+from flask import Flask, abort, current_app, jsonify, render_template, request, url_for
+from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; "
     "connect-src 'self'; worker-src 'self'; manifest-src 'self'; object-src 'none'; "
     "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
+HSTS = "max-age=31536000; includeSubDomains"
 COMPRESSIBLE = ("text/", "application/json", "application/javascript", "image/svg+xml")
 
 ERROR_MESSAGES = {
@@ -37,9 +40,7 @@ def wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def error_response(
-    status: int, code: str, message: str, fields: dict | None = None, missing=None
-):
+def error_response(status: int, code: str, message: str, fields: dict | None = None, missing=None):
     if wants_json():
         body = {"error": {"code": code, "message": message}}
         if fields:
@@ -68,7 +69,47 @@ def vn_time(value) -> str:
     return as_utc(value).astimezone(VN_TZ).strftime("%H:%M %d/%m/%Y")
 
 
+class SessionInterface(SecureCookieSessionInterface):
+    """Session cookies are Secure whenever the request came over HTTPS.
+
+    Behind a TLS-terminating proxy (TRUST_PROXY) the same deployment also
+    answers plain http on loopback for health checks; a fixed
+    SESSION_COOKIE_SECURE would either break those or leak the cookie.
+    """
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return bool(app.config["SESSION_COOKIE_SECURE"] or request.is_secure)
+
+
+def init_proxy(app: Flask) -> None:
+    """Believe X-Forwarded-* only when TRUST_PROXY says a proxy of ours is there.
+
+    Otherwise anyone could claim https, another host, or another client
+    address (and so dodge the per-IP rate limits).
+    """
+    hops = app.config.get("TRUST_PROXY", 0)
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
+
+
+def refuse_nameless_form_parts() -> None:
+    """A multipart part whose name cannot be read arrives with the name None.
+
+    Flask-WTF looks for the CSRF token among the form's field names
+    (key.endswith) before it reads the header, and crashes on None: a 500
+    that anyone could cause. Found by schemathesis; such a body is malformed.
+    """
+    if request.mimetype == "multipart/form-data" and (
+        None in request.form or None in request.files
+    ):
+        abort(400)
+
+
 def init_app(app: Flask) -> None:
+    init_proxy(app)
+    app.session_interface = SessionInterface()
+    # First in line, so it runs before CSRFProtect's own before_request.
+    app.before_request_funcs.setdefault(None, []).insert(0, refuse_nameless_form_parts)
     app.jinja_env.globals["asset_url"] = asset_url
     app.jinja_env.filters["vn_time"] = vn_time
 
@@ -80,6 +121,10 @@ def init_app(app: Flask) -> None:
         h.setdefault("Referrer-Policy", "same-origin")
         h.setdefault("Permissions-Policy", "camera=(self), microphone=(), geolocation=()")
         h.setdefault("X-Frame-Options", "DENY")
+        if request.is_secure:
+            # Over plain http the header is ignored by browsers anyway, and
+            # sending it from a development server would pin localhost to https.
+            h.setdefault("Strict-Transport-Security", HSTS)
         if request.path.startswith("/static/") and request.args.get("v"):
             h["Cache-Control"] = "public, max-age=31536000, immutable"
         elif "Cache-Control" not in h:

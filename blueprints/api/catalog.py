@@ -2,7 +2,7 @@ from flask import jsonify, request
 from flask_wtf.csrf import generate_csrf
 
 from blueprints.api import bp
-from blueprints.api.common import not_found
+from blueprints.api.common import ApiError, not_found
 from blueprints.api.spec import COMMUNE, documented
 from domain.catalog import CATALOG, catalog_json
 from domain.communes import get_commune, list_communes, search_communes
@@ -38,8 +38,14 @@ def catalog():
     ],
 )
 def communes():
-    province = request.args.get("tinh", type=int)
+    province = request.args.get("tinh")
     if province is not None:
+        # A province code is a whole number; anything else is a mistake to
+        # report, not a reason to answer with a name search for "".
+        try:
+            province = int(province)
+        except ValueError:
+            raise ApiError(400, "invalid_request", "Mã tỉnh, thành phố phải là số.") from None
         found = list_communes(province)
         response = jsonify({"results": [commune_json(c.code_str) for c in found]})
         response.headers["Cache-Control"] = "public, max-age=86400"
