@@ -66,6 +66,10 @@ def register_commands(app: Flask) -> None:
 
     register_office_commands(app)
 
+    from services import retention
+
+    retention.register_commands(app)
+
 
 USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{2,63}")
 

@@ -41,6 +41,9 @@ class Config:
         # Whole request bodies: one photo plus the multipart envelope.
         self.MAX_CONTENT_LENGTH = self.MAX_UPLOAD_BYTES + 256 * 1024
         self.MAX_JSON_BYTES = _env_int("MAX_JSON_BYTES", 256 * 1024)
+        # `flask purge` deletes unsubmitted drafts untouched this long, with
+        # their photos, and photos linked to nothing (services/retention.py).
+        self.DRAFT_RETENTION_DAYS = _env_int("DRAFT_RETENTION_DAYS", 30)
 
         self.SMS_BACKEND = os.environ.get("SMS_BACKEND", "console")
         self.SMS_OUTBOX_FILE = os.environ.get(

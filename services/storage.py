@@ -27,6 +27,10 @@ def save(data: bytes) -> str:
     return key
 
 
+def path_of(key: str) -> Path:
+    return _path(key)
+
+
 def load(key: str) -> bytes:
     return _path(key).read_bytes()
 
