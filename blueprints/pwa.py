@@ -18,9 +18,7 @@ def _shell_assets() -> list[str]:
     files = sorted(static.glob("js/*.js")) + [static / "css/app.css"]
     files += sorted(static.glob("icons/*.png"))
     return [
-        "/static/" + str(f.relative_to(static))
-        for f in files
-        if not f.name.startswith("office")
+        "/static/" + str(f.relative_to(static)) for f in files if not f.name.startswith("office")
     ]
 
 

@@ -102,6 +102,7 @@ export async function renderDevice(container, { only } = {}) {
     const signature = signatureOf(item);
     const kept = previous.get(item.draft_id);
     const node = kept && kept.signature === signature ? kept.node : outboxItem(item);
+    if (kept && node !== kept.node) carryTyping(kept.node, node);
     container.outboxNodes.set(item.draft_id, { signature, node });
     return node;
   };
@@ -114,6 +115,15 @@ export async function renderDevice(container, { only } = {}) {
       open.map((d) => el('li', {}, el('a', { href: `/ho-so/nhap/${d.id}` },
         d.title || 'Hồ sơ', el('span', {}, 'Tiếp tục khai'))))));
   }
+}
+
+// A redrawn item keeps what was being typed in it, and the focus.
+function carryTyping(from, to) {
+  const old = from.querySelector('input');
+  const fresh = to.querySelector('input');
+  if (!old || !fresh || !old.value) return;
+  fresh.value = old.value;
+  if (document.activeElement === old) queueMicrotask(() => fresh.focus());
 }
 
 // A draft waiting in the outbox is not "being filled in" any more: hide it
