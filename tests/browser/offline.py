@@ -15,15 +15,25 @@ class Network:
 
     def __init__(self, context: BrowserContext, live: LiveServer):
         self.context, self.live = context, live
+        self.down = False
+        # One handler for the whole test, never removed: it aborts while the
+        # network is down and lets everything through otherwise.
+        context.route("**/*", self._handle)
+
+    def _handle(self, route):
+        if self.down:
+            route.abort("internetdisconnected")
+        else:
+            route.continue_()
 
     def cut(self):
+        self.down = True
         self.context.set_offline(True)
-        self.context.route("**/*", lambda route: route.abort("internetdisconnected"))
         self.live.stop()
 
     def restore(self):
         self.live.start()
-        self.context.unroute("**/*")
+        self.down = False
         self.context.set_offline(False)
 
 

@@ -24,7 +24,7 @@ KILLS_DURING_UPLOAD = 10
 KILLS_DURING_SUBMIT = 10
 
 
-def settle(page, predicate, what, timeout=20):
+def settle(page, predicate, what, timeout=60):
     """Polls (the page keeps syncing in the background) until `predicate` holds."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
