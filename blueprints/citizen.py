@@ -16,7 +16,8 @@ from extensions import db, limiter
 from models import Commune, Dossier, Draft
 from services import office, passkeys, supplement
 from services.auth import citizen_required, current_citizen
-from services.tracking import lookup_dossier, status_json
+from services.database import reads_only
+from services.tracking import lookup_status, status_json
 
 bp = Blueprint("citizen", __name__)
 
@@ -214,13 +215,14 @@ def _failed_track(response) -> bool:
 
 
 @bp.route("/theo-doi", methods=["GET", "POST"])
+@reads_only
 @limiter.limit("30/hour", methods=["POST"], deduct_when=_failed_track)
 def track():
     form = TrackForm()
     if form.validate_on_submit():
-        dossier = lookup_dossier(form.code.data, form.phone_last4.data)
-        if dossier is not None:
-            return render_template("citizen/track.html", form=form, dossier=status_json(dossier))
+        info = lookup_status(form.code.data, form.phone_last4.data)
+        if info is not None:
+            return render_template("citizen/track.html", form=form, dossier=info)
         form.code.errors.append(
             "Không tìm thấy hồ sơ với mã và 4 số cuối điện thoại này. Hãy kiểm tra lại mã "
             "trong tin nhắn và số điện thoại đã dùng khi nộp."

@@ -1,7 +1,29 @@
-"""Engine tuning for the embedded SQLite default."""
+"""Engine tuning for the embedded SQLite default, and which requests only read."""
 
+from flask import current_app, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def reads_only(view):
+    """Mark a view that never writes though its method is not GET (a POSTed lookup)."""
+    view.reads_only = True
+    return view
+
+
+def writes(view):
+    """Mark a GET view that writes (e.g. makes a single-use challenge row)."""
+    view.reads_only = False
+    return view
+
+
+def request_reads_only() -> bool:
+    if not has_request_context() or request.endpoint is None:
+        return False
+    marked = getattr(current_app.view_functions.get(request.endpoint), "reads_only", None)
+    return marked if marked is not None else request.method in SAFE_METHODS
 
 
 def tune_engine(engine: Engine) -> None:
@@ -21,8 +43,14 @@ def tune_engine(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        # IMMEDIATE takes the write lock up front. A deferred transaction that
-        # reads and then writes fails at once with SQLITE_BUSY when another
-        # writer got in between (busy_timeout cannot help there), which would
-        # turn two concurrent submits into an error instead of a queue.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # A writer takes the write lock up front (IMMEDIATE): a deferred
+        # transaction that reads and then writes fails at once with
+        # SQLITE_BUSY when another writer got in between (busy_timeout cannot
+        # help there), which would turn two concurrent submits into an error
+        # instead of a queue. A request that only reads must not queue behind
+        # the writers, though (WAL lets readers run beside them): it begins
+        # deferred, and query_only turns a write it should not make into an
+        # error every test sees, instead of a rare lock error in production.
+        reader = request_reads_only()
+        connection.exec_driver_sql(f"PRAGMA query_only={int(reader)}")
+        connection.exec_driver_sql("BEGIN" if reader else "BEGIN IMMEDIATE")

@@ -6,14 +6,16 @@ citizen may read: reasons, what to supplement, the results' numbers.
 """
 
 import hmac
+import threading
+from collections import OrderedDict
 
-from sqlalchemy import select
+from flask import current_app
+from sqlalchemy import bindparam, select
 
 from domain import statuses
 from domain.catalog import CATALOG
 from domain.communes import get_commune
 from domain.dossier_code import format_code, parse_code
-from domain.phones import last4
 from domain.working_days import VN_TZ, format_vn_date
 from extensions import db
 from models import Citizen, Dossier
@@ -98,16 +100,68 @@ def status_json(dossier: Dossier, private: bool = False) -> dict:
     return body
 
 
-def lookup_dossier(code: str, phone_last4: str) -> Dossier | None:
-    """A code alone is guessable: it must come with the phone's last 4 digits."""
+_FIND = (
+    select(Dossier.id, Dossier.version, Citizen.phone)
+    .join(Citizen, Citizen.id == Dossier.citizen_id)
+    .where(Dossier.code == bindparam("code"))
+)
+
+
+def _find(code: str, phone_last4: str):
+    """(id, version) of the dossier, if the code and the phone's last 4 digits match.
+
+    A code alone is guessable: it must come with the phone's last 4 digits."""
     parsed = parse_code(code)
     digits = "".join(ch for ch in phone_last4 if ch.isdigit())
     if parsed is None or len(digits) != 4:
         return None
-    dossier = db.session.scalars(
-        select(Dossier).where(Dossier.code == format_code(*parsed))
-    ).first()
-    if dossier is None:
+    # Core, on the session's connection: the hottest query of the site needs no ORM.
+    row = db.session.connection().execute(_FIND, {"code": format_code(*parsed)}).first()
+    # E.164 keeps the national number's digits, so its last 4 are the phone's.
+    if row is None or not hmac.compare_digest(row.phone[-4:], digits):
         return None
-    phone = db.session.get(Citizen, dossier.citizen_id).phone
-    return dossier if hmac.compare_digest(last4(phone), digits) else None
+    return row.id, row.version
+
+
+# The public status of a dossier, by (id, version). Every change to what it
+# shows goes through services.office.perform, which always updates the dossier
+# row and so its version (version_id_col): an entry is never stale, only
+# unused. Lookups are far more frequent than changes, and building the answer
+# takes three more queries. Each app (so each process, each test's database)
+# keeps its own bounded copy.
+STATUS_CACHE_SIZE = 2048
+
+
+class _StatusCache:
+    def __init__(self) -> None:
+        self.entries: OrderedDict[tuple[int, int], dict] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: tuple[int, int]) -> dict | None:
+        with self.lock:
+            found = self.entries.get(key)
+            if found is not None:
+                self.entries.move_to_end(key)
+            return found
+
+    def put(self, key: tuple[int, int], body: dict) -> None:
+        with self.lock:
+            self.entries[key] = body
+            while len(self.entries) > STATUS_CACHE_SIZE:
+                self.entries.popitem(last=False)
+
+
+def lookup_status(code: str, phone_last4: str) -> dict | None:
+    """The public status (as status_json) for a code and the phone's last 4 digits."""
+    found = _find(code, phone_last4)
+    if found is None:
+        return None
+    cache = current_app.extensions.setdefault("status_cache", _StatusCache())
+    body = cache.get(found)
+    if body is None:
+        dossier = db.session.get(Dossier, found[0])
+        body = status_json(dossier)
+        # Keyed by the version this copy was built from, which may be newer
+        # than the one just read (another commit in between): still correct.
+        cache.put((dossier.id, dossier.version), body)
+    return body

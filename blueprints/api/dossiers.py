@@ -14,12 +14,13 @@ from blueprints.api.spec import (
 from domain.clock import today_vn
 from domain.communes import unaccent
 from domain.phones import mask_phone
-from extensions import db, limiter
+from extensions import csrf, db, limiter
 from models import Citizen, Dossier
 from services import drafts, otp, passkeys
+from services.database import reads_only
 from services.sms import SmsError
 from services.submission import SubmitProblem, check_draft, create_dossier, existing_dossier
-from services.tracking import lookup_dossier, status_json
+from services.tracking import lookup_status, status_json
 
 SUBMITTED_SMS = "Ho so {code} da duoc nop den UBND {commune}. Han giai quyet: {due}. Tra cuu: {url}"
 
@@ -219,6 +220,10 @@ def _failed_lookup(response) -> bool:
 
 
 @bp.post("/status")
+@reads_only
+# No CSRF token: the lookup changes nothing and needs no session, and the
+# code with the phone's digits is what proves the right to read.
+@csrf.exempt
 @limiter.limit("30/hour", deduct_when=_failed_lookup)
 @documented(
     "post",
@@ -229,12 +234,12 @@ def _failed_lookup(response) -> bool:
 )
 def status_lookup():
     body = json_body(STATUS_LOOKUP)
-    dossier = lookup_dossier(body["code"], body["phone_last4"])
-    if dossier is None:
+    info = lookup_status(body["code"], body["phone_last4"])
+    if info is None:
         raise ApiError(
             404,
             "not_found",
             "Không tìm thấy hồ sơ với mã và 4 số cuối điện thoại này. "
             "Hãy kiểm tra lại mã hồ sơ trong tin nhắn và số điện thoại đã dùng khi nộp.",
         )
-    return jsonify(status_json(dossier))
+    return jsonify(info)

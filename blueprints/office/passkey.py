@@ -22,6 +22,7 @@ from blueprints.office import bp
 from blueprints.office.auth import finish_sign_in
 from extensions import limiter
 from services import officer_auth, passkeys
+from services.database import writes
 from services.webauthn_rp import MSG_MALFORMED
 
 # The citizens' messages point to the SMS code; officers have none.
@@ -68,6 +69,7 @@ def _by_name_url() -> str:
 
 
 @bp.route("/khoa-dang-nhap", methods=["GET", "POST"])
+@writes  # the page carries a new single-use challenge row
 @limiter.limit("30/hour", methods=["POST"], deduct_when=_failed)
 @limiter.limit("10 per 15 minutes", key_func=_pending_key, methods=["POST"], deduct_when=_failed)
 def passkey_step():
