@@ -128,6 +128,8 @@ def test_answers_survive_a_browser_restart_and_resume_at_the_step_left(browser, 
         if f["type"] == "text"
     )
     page.locator("#f-" + key.replace(".", "-")).fill("Đang gõ dở")
+    # Written to the phone as it is typed: wait for that write, not for "Tiếp tục".
+    expect(page.locator(".saved")).to_contain_text("Đã lưu")
     url = page.url
     context.close()  # the browser is closed mid-page, before "Tiếp tục"
 
