@@ -1,0 +1,490 @@
+"""`make bench`: the app under gunicorn on loopback, against a bare Flask app, in one run.
+
+    .venv/bin/python bench/server_bench.py [--seconds 8] [--submits 600] [--skip-browser]
+
+1. Prepares, in-process and before any server starts, a fresh SQLite database:
+   the demo commune, one dossier to look up, and --submits citizens each with a
+   complete draft whose photos are already uploaded and a confirmation code
+   issued (read back from the SMS file outbox).
+2. Starts the app and bench/bare_app.py with the same gunicorn command
+   (GUNICORN below) on 127.0.0.1.
+3. Status lookup (POST /api/v1/status) and the bare endpoint: wrk, first one
+   connection (latency: what one citizen waits), then 8 connections
+   (throughput). Submit (POST /api/v1/dossiers) and the bare endpoint: a Python
+   client with keep-alive connections, since every submit needs its own draft
+   and code; 1 connection, then 4. Every load is bounded in time and count.
+4. Runs bench/shrink_bench.py and bench/web_bytes.py, and writes
+   docs/benchmarks.md with the machine, the date, the command and the figures.
+
+Rate limits are off for the run (every request comes from one loopback
+address), and codes live an hour instead of 5 minutes; nothing else differs
+from `make run`'s app.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import platform
+import re
+import secrets
+import shutil
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+BIN = Path(sys.executable).parent
+# Two processes so both cores run Python (one process holds one GIL); four
+# threads each so a request waiting for SQLite's write lock or the disk does
+# not leave its process idle. `make run` uses one process with 8 threads,
+# which keeps the in-memory rate-limit counters in one place.
+WORKERS, THREADS = 2, 4
+GUNICORN = [
+    str(BIN / "gunicorn"),
+    "--workers",
+    str(WORKERS),
+    "--threads",
+    str(THREADS),
+    "--worker-class",
+    "gthread",
+    "--log-level",
+    "warning",
+]
+PHONE_BASE = 912_000_000  # +84 912 xxx xxx: a valid Viettel mobile range
+
+
+# --- preparation (in-process) -------------------------------------------------
+
+
+def bench_env(tmp: Path) -> dict:
+    return {
+        "SECRET_KEY": secrets.token_hex(32),
+        "DATABASE_URL": f"sqlite:///{tmp / 'bench.sqlite3'}",
+        "UPLOAD_DIR": str(tmp / "uploads"),
+        "SMS_BACKEND": "file",
+        "SMS_OUTBOX_FILE": str(tmp / "sms.jsonl"),
+        "RATELIMIT_ENABLED": "0",
+        "OTP_TTL_SECONDS": "3600",
+        "OTP_PER_PHONE_PER_HOUR": "1000",
+    }
+
+
+def prepare(env: dict, submits: int) -> dict:
+    os.environ.update(env)
+    import flask_migrate
+
+    from app import create_app
+    from commands import enable_commune
+    from domain import validation
+    from domain.catalog import CATALOG
+    from extensions import db
+    from models import Citizen, Draft, Upload
+    from services import otp, storage
+    from services.submission import create_dossier
+    from tests.domain.sample_answers import valid_birth_answers
+    from tests.helpers import jpeg_bytes
+
+    app = create_app()
+    photo = jpeg_bytes()
+    group = next(g for g in CATALOG["groups"] if g["id"] == "khai-sinh")
+    answers = validation.clean_answers("khai-sinh", group["procedures"], valid_birth_answers())
+    required = [
+        a["id"]
+        for a in validation.attachments_for("khai-sinh", group["procedures"], answers)
+        if a.get("required")
+    ]
+
+    def draft_for(citizen_id: int) -> Draft:
+        draft = Draft(
+            id=str(uuid.uuid4()),
+            citizen_id=citizen_id,
+            commune_code="05665",
+            group_id="khai-sinh",
+            procedure_ids=group["procedures"],
+            answers=answers,
+            edited_at={},
+        )
+        db.session.add(draft)
+        for attachment_id in required:
+            db.session.add(
+                Upload(
+                    id=str(uuid.uuid4()), citizen_id=citizen_id, draft_id=draft.id,
+                    attachment_id=attachment_id, client_id=uuid.uuid4().hex,
+                    storage_key=storage.save(photo), mime="image/jpeg", size=len(photo),
+                    width=800, height=600, sha256="0" * 64,
+                )
+            )  # fmt: skip
+        return draft
+
+    def session_of(citizen_id: int | None) -> tuple[str, str]:
+        client = app.test_client()
+        if citizen_id is not None:
+            with client.session_transaction() as session:
+                session["citizen_id"] = citizen_id
+        token = client.get("/api/v1/csrf-token").get_json()["token"]
+        return f"session={client.get_cookie('session').value}", token
+
+    with app.app_context():
+        flask_migrate.upgrade(directory=str(ROOT / "migrations"))
+        enable_commune("05665", "Cán bộ", "0123 456 789", "Giờ hành chính")
+        owner = Citizen(phone=f"+84{PHONE_BASE:09d}")
+        db.session.add(owner)
+        db.session.flush()
+        lookup_draft = draft_for(owner.id)
+        db.session.commit()
+        lookup_code = create_dossier(owner.id, lookup_draft, uuid.uuid4().hex).code
+
+        people = []
+        for i in range(1, submits + 1):
+            citizen = Citizen(phone=f"+84{PHONE_BASE + i:09d}")
+            db.session.add(citizen)
+            db.session.flush()
+            people.append((citizen, draft_for(citizen.id)))
+        db.session.commit()
+        for citizen, draft in people:
+            otp.issue_code(citizen.phone, "submit", draft.id)
+        people = [(c.id, c.phone, d.id) for c, d in people]
+        db.engine.dispose()
+    # Outside the app context: a request inside one shares its `g`, where
+    # Flask-WTF keeps the token it made first.
+    codes = sms_codes(Path(env["SMS_OUTBOX_FILE"]))
+    requests = []
+    for citizen_id, phone, draft_id in people:
+        cookie, token = session_of(citizen_id)
+        body = {
+            "draft_id": draft_id,
+            "idempotency_key": uuid.uuid4().hex,
+            "confirmation_code": codes[phone],
+        }
+        requests.append((json.dumps(body), cookie, token))
+    anonymous = session_of(None)
+    return {
+        "lookup": json.dumps({"code": lookup_code, "phone_last4": f"{PHONE_BASE % 10000:04d}"}),
+        "anonymous": anonymous,
+        "submits": requests,
+    }
+
+
+def sms_codes(path: Path) -> dict[str, str]:
+    codes = {}
+    for line in path.read_text().splitlines():
+        message = json.loads(line)
+        found = re.search(r"\b(\d{6})\b", message["body"])
+        if found:
+            codes[message["to"]] = found.group(1)
+    return codes
+
+
+# --- servers ---------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_gunicorn(target: str, env: dict, extra: list[str] | None = None):
+    port = free_port()
+    command = [*GUNICORN, "--bind", f"127.0.0.1:{port}", *(extra or []), target]
+    process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env})  # noqa: S603
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return process, port
+        except OSError:
+            time.sleep(0.1)
+    process.kill()
+    raise RuntimeError(f"gunicorn did not start: {target}")
+
+
+def stop(process) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+# --- load: wrk -------------------------------------------------------------------
+
+UNITS = {"us": 1e-3, "ms": 1.0, "s": 1000.0}
+
+
+def _ms(text: str) -> float:
+    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()
+    return float(value) * UNITS[unit]
+
+
+def wrk(port: int, path: str, body: str, cookie: str, token: str, conns: int, seconds: int):
+    script = Path(tempfile.mkstemp(suffix=".lua")[1])
+    script.write_text(
+        'wrk.method = "POST"\n'
+        f"wrk.body = {json.dumps(body)}\n"
+        'wrk.headers["Content-Type"] = "application/json"\n'
+        f'wrk.headers["Cookie"] = "{cookie}"\n'
+        f'wrk.headers["X-CSRFToken"] = "{token}"\n'
+    )
+    command = ["wrk", f"-t{min(conns, 2)}", f"-c{conns}", f"-d{seconds}s", "--latency"]
+    out = subprocess.run(  # noqa: S603
+        [*command, "-s", str(script), f"http://127.0.0.1:{port}{path}"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=seconds + 30,
+    ).stdout
+    script.unlink()
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if bad:
+        raise RuntimeError(f"{path}: {bad.group(1)} failed responses\n{out}")
+    return {
+        "tool": f"wrk -c{conns} -d{seconds}s",
+        "requests": int(re.search(r"(\d+) requests in", out).group(1)),
+        "p50": _ms(re.search(r"50%\s+(\S+)", out).group(1)),
+        "p99": _ms(re.search(r"99%\s+(\S+)", out).group(1)),
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+    }
+
+
+# --- load: Python keep-alive client ------------------------------------------------
+
+
+def python_load(port: int, path: str, requests: list, conns: int, limit_seconds: float):
+    """Send each prepared (body, cookie, token) once over `conns` keep-alive
+    connections; stop early at `limit_seconds`."""
+    pending = list(reversed(requests))
+    lock = threading.Lock()
+    latencies, failures = [], []
+    deadline = time.monotonic() + limit_seconds
+
+    def worker():
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        while time.monotonic() < deadline:
+            with lock:
+                if not pending:
+                    break
+                body, cookie, token = pending.pop()
+            headers = {"Content-Type": "application/json", "Cookie": cookie, "X-CSRFToken": token}
+            started = time.perf_counter()
+            connection.request("POST", path, body=body, headers=headers)
+            response = connection.getresponse()
+            response.read()
+            elapsed = (time.perf_counter() - started) * 1000
+            with lock:
+                latencies.append(elapsed)
+                if response.status >= 300:
+                    failures.append(response.status)
+        connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(conns)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    wall = time.perf_counter() - started
+    if failures:
+        raise RuntimeError(f"{path}: {len(failures)} failed responses, e.g. {failures[:5]}")
+    ordered = sorted(latencies)
+    return {
+        "tool": f"python -c{conns}",
+        "requests": len(ordered),
+        "p50": statistics.median(ordered),
+        "p99": ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))],
+        "rps": len(ordered) / wall,
+    }
+
+
+# --- the other benchmarks and the report --------------------------------------------
+
+
+def run_script(name: str, *args: str) -> str:
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, str(ROOT / "bench" / name), *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=ROOT,
+    )
+    if result.returncode != 0:
+        return f"(failed: {result.stderr.strip().splitlines()[-1:]})"
+    return result.stdout.strip()
+
+
+def machine() -> dict:
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    mem = Path("/proc/meminfo").read_text().split()[1]
+    wrk_version = subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout  # noqa: S607
+    import gunicorn
+
+    return {
+        "cpu": f"{cpu}, {os.cpu_count()} cores, {int(mem) / 1024 / 1024:.0f} GiB",
+        "os": f"{platform.system()} {platform.release()}",
+        "software": f"Python {platform.python_version()}, gunicorn {gunicorn.__version__} "
+        f"(gthread, {WORKERS} workers x {THREADS} threads), SQLite {sqlite3.sqlite_version} "
+        f"(WAL), {wrk_version.split(' [')[0].strip()}",
+    }
+
+
+def row(name: str, result: dict, bare: dict) -> str:
+    return (
+        f"| {name} | {result['tool']} | {result['requests']} | {result['p50']:.2f} | "
+        f"{result['p99']:.2f} | {result['rps']:.0f} | {result['p50'] / bare['p50']:.1f}x | "
+        f"{result['rps'] / bare['rps']:.0%} |"
+    )
+
+
+def report(results: dict, extra: dict, args, started: datetime) -> str:
+    info = machine()
+    lookup_1, lookup_8 = results["lookup_1"], results["lookup_8"]
+    submit_1, submit_4 = results["submit_1"], results["submit_4"]
+    bare = results
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"],  # noqa: S607
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    ).stdout.strip()
+    targets = [
+        ("submit p50 <= 30 ms (1 connection)", submit_1["p50"] <= 30, f"{submit_1['p50']:.1f} ms"),
+        ("lookup p50 <= 5 ms (1 connection)", lookup_1["p50"] <= 5, f"{lookup_1['p50']:.2f} ms"),
+        (
+            "lookup throughput >= 60% of bare Flask (8 connections)",
+            lookup_8["rps"] / bare["bare_wrk_8"]["rps"] >= 0.6,
+            f"{lookup_8['rps'] / bare['bare_wrk_8']['rps']:.0%}",
+        ),
+    ]
+    lines = [
+        "# Benchmarks",
+        "",
+        "Written by `make bench` (bench/server_bench.py); run it again to refresh.",
+        "",
+        f"- Date: {started:%Y-%m-%d %H:%M} UTC, commit {commit}",
+        f"- Machine: {info['cpu']}; {info['os']}",
+        f"- Software: {info['software']}",
+        f"- Command: `make bench` (= `.venv/bin/python bench/server_bench.py "
+        f"--seconds {args.seconds} --submits {args.submits}`)",
+        "- Everything on 127.0.0.1: the load generator shares the 2 cores with the server.",
+        "- Rate limits off for the run (all requests come from one address).",
+        "",
+        "## Targets",
+        "",
+        *[f"- {'met' if ok else 'MISSED'}: {what} - {value}" for what, ok, value in targets],
+        "",
+        "## Server figures",
+        "",
+        "Latency in milliseconds. The ratios compare with the bare Flask endpoint "
+        "(bench/bare_app.py, same gunicorn command) measured the same way in the same run.",
+        "",
+        "| endpoint | load | requests | p50 ms | p99 ms | req/s | p50 vs bare | req/s vs bare |",
+        "|---|---|---|---|---|---|---|---|",
+        row("bare Flask POST /bare", bare["bare_wrk_1"], bare["bare_wrk_1"]),
+        row("status lookup POST /api/v1/status", lookup_1, bare["bare_wrk_1"]),
+        row("bare Flask POST /bare", bare["bare_wrk_8"], bare["bare_wrk_8"]),
+        row("status lookup POST /api/v1/status", lookup_8, bare["bare_wrk_8"]),
+        row("bare Flask POST /bare", bare["bare_py_1"], bare["bare_py_1"]),
+        row("submit POST /api/v1/dossiers", submit_1, bare["bare_py_1"]),
+        row("bare Flask POST /bare", bare["bare_py_4"], bare["bare_py_4"]),
+        row("submit POST /api/v1/dossiers", submit_4, bare["bare_py_4"]),
+        "",
+        "A submit here is the real one: the draft locked and re-checked (answers, "
+        "photos), the SMS code checked, the day's sequence taken, the dossier with "
+        "its events and procedure steps inserted, the photos linked, one commit "
+        "(WAL), and the receipt SMS written to the file outbox.",
+        "",
+        "## Photo shrink (`make bench-shrink`)",
+        "",
+        "```",
+        extra["shrink"],
+        "```",
+        "",
+        "## Page bytes (`make bench-web`)",
+        "",
+        "```",
+        extra["web"],
+        "```",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=int, default=8, help="each wrk run")
+    parser.add_argument("--submits", type=int, default=600, help="drafts prepared")
+    parser.add_argument("--skip-browser", action="store_true", help="no shrink/page bytes")
+    parser.add_argument("--out", default=str(ROOT / "docs" / "benchmarks.md"))
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        print("wrk is missing: make bench installs it (apt-get install wrk)", file=sys.stderr)
+        return 1
+    started = datetime.now(UTC)
+    with tempfile.TemporaryDirectory() as tmp:
+        env = bench_env(Path(tmp))
+        print(f"preparing {args.submits} drafts with photos and codes...", flush=True)
+        prepared = prepare(env, args.submits)
+        app, app_port = start_gunicorn("app:create_app()", env)
+        bare, bare_port = start_gunicorn("bare_app:create_app()", env, ["--pythonpath", "bench"])
+        results = {}
+        try:
+            cookie, token = prepared["anonymous"]
+            lookup = prepared["lookup"]
+            seconds = args.seconds
+            # Warm both (imports, first connections, caches) before measuring.
+            wrk(app_port, "/api/v1/status", lookup, cookie, token, 2, 1)
+            wrk(bare_port, "/bare", lookup, cookie, token, 2, 1)
+            print("status lookup and bare Flask (wrk)...", flush=True)
+            for conns in (1, 8):
+                results[f"bare_wrk_{conns}"] = wrk(
+                    bare_port, "/bare", lookup, cookie, token, conns, seconds
+                )
+                results[f"lookup_{conns}"] = wrk(
+                    app_port, "/api/v1/status", lookup, cookie, token, conns, seconds
+                )
+            print("submit and bare Flask (Python client)...", flush=True)
+            submits = prepared["submits"]
+            first = len(submits) // 4
+            results["submit_1"] = python_load(app_port, "/api/v1/dossiers", submits[:first], 1, 60)
+            results["submit_4"] = python_load(app_port, "/api/v1/dossiers", submits[first:], 4, 60)
+            bare_requests = [(lookup, cookie, token)] * 2000
+            results["bare_py_1"] = python_load(bare_port, "/bare", bare_requests[:500], 1, 30)
+            results["bare_py_4"] = python_load(bare_port, "/bare", bare_requests, 4, 30)
+        finally:
+            stop(app)
+            stop(bare)
+    extra = {"shrink": "(skipped)", "web": "(skipped)"}
+    if not args.skip_browser:
+        print("photo shrink and page bytes (Chromium)...", flush=True)
+        extra = {
+            "shrink": run_script("shrink_bench.py", "--runs", "3"),
+            "web": run_script("web_bytes.py", "--runs", "3"),
+        }
+    text = report(results, extra, args, started)
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.out).write_text(text)
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
