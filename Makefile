@@ -1,5 +1,7 @@
 # make run   - set everything up and start the app on http://127.0.0.1:$(PORT)
 # make test  - set everything up and run every test (real Chromium included)
+# make test-pg - the same suite against a throwaway PostgreSQL on loopback
+# make bench - server, photo and page figures into docs/benchmarks.md
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -7,7 +9,8 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 FLASK := $(BIN)/flask --app app
 
-.PHONY: help run setup db test lint format codes chromium fonts poppler worker bench-shrink bench-web clean
+.PHONY: help run setup db test test-pg lint format codes chromium fonts poppler postgresql wrk worker \
+	bench bench-shrink bench-web purge clean
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
 
@@ -54,8 +57,26 @@ poppler: ## Install pdftoppm (the poster test renders the PDF to read its QR) wh
 		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq poppler-utils; \
 	fi
 
+postgresql: ## Install Debian's PostgreSQL server (for make test-pg) when missing
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq postgresql; \
+	fi
+
+wrk: ## Install Debian's wrk load generator (for make bench) when missing
+	@if ! command -v wrk >/dev/null; then \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq wrk; \
+	fi
+
 test: setup chromium fonts poppler ## Run every test
 	$(BIN)/pytest -q
+
+test-pg: setup chromium fonts poppler postgresql ## Run every test against a throwaway PostgreSQL cluster on loopback
+	bash scripts/test-pg.sh
+
+purge: db ## Delete drafts untouched for DRAFT_RETENTION_DAYS and unlinked photos
+	$(FLASK) purge
 
 lint: setup ## ruff check and format check
 	$(BIN)/ruff check .
@@ -73,3 +94,6 @@ clean: ## Remove the venv and the local database
 
 bench-web: setup chromium ## Bytes transferred: first load of /x/05665 and the wizard's JS+CSS
 	$(BIN)/python bench/web_bytes.py
+
+bench: setup chromium wrk ## gunicorn on loopback: lookup and submit vs bare Flask, shrink, page bytes -> docs/benchmarks.md
+	$(BIN)/python bench/server_bench.py

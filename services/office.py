@@ -196,8 +196,11 @@ def perform(
         at=now,
     )
     db.session.add(event)
-    notify.enqueue(dossier, event)
     try:
+        # enqueue reads the citizen, which autoflushes the dossier's UPDATE: on
+        # PostgreSQL a concurrent officer's commit makes that UPDATE match no
+        # row right there (SQLite's IMMEDIATE transactions never get that far).
+        notify.enqueue(dossier, event)
         db.session.flush()
     except StaleDataError:
         db.session.rollback()

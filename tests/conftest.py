@@ -3,7 +3,6 @@
 import json
 import os
 import re
-import shutil
 from pathlib import Path
 
 import flask_migrate
@@ -12,6 +11,7 @@ import pytest
 from app import create_app
 from extensions import db
 from models import Citizen
+from tests import databases
 
 ROOT = Path(__file__).resolve().parent.parent
 # Lets context.route() see and abort the service worker's own fetches, so a
@@ -38,11 +38,12 @@ def browser():
         browser.close()
 
 
-def test_config(tmp_path: Path, db_path: Path) -> dict:
+def test_config(tmp_path: Path, db: Path | str) -> dict:
+    """``db``: a SQLite file, or a database URI (tests/databases.py)."""
     return {
         "TESTING": True,
         "SECRET_KEY": "test-secret",
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}",
+        "SQLALCHEMY_DATABASE_URI": db if isinstance(db, str) else f"sqlite:///{db}",
         "SMS_BACKEND": "file",
         "SMS_OUTBOX_FILE": str(tmp_path / "sms.jsonl"),
         "UPLOAD_DIR": str(tmp_path / "uploads"),
@@ -54,28 +55,30 @@ def test_config(tmp_path: Path, db_path: Path) -> dict:
 
 
 @pytest.fixture(scope="session")
-def template_db(tmp_path_factory) -> Path:
-    """Migrate once with Alembic and seed the demo commune; each test copies the file."""
+def template_db(tmp_path_factory) -> str:
+    """Migrate once with Alembic and seed the demo commune; each test gets a copy
+    (a SQLite file, or a PostgreSQL database when DATABASE_URL names a server)."""
     tmp = tmp_path_factory.mktemp("template")
-    path = tmp / "template.sqlite3"
-    app = create_app(test_config(tmp, path))
+    uri = databases.template_uri(tmp)
+    app = create_app(test_config(tmp, uri))
     with app.app_context():
         flask_migrate.upgrade(directory=str(ROOT / "migrations"))
         from commands import enable_commune
 
         enable_commune("05665", "Cán bộ thử nghiệm", "0123 456 789", "Giờ hành chính")
         db.engine.dispose()
-    return path
+    yield uri
+    databases.drop(uri)
 
 
 @pytest.fixture
 def app(template_db, tmp_path):
-    path = tmp_path / "app.sqlite3"
-    shutil.copy(template_db, path)
-    app = create_app(test_config(tmp_path, path))
+    uri = databases.copy_of(template_db, tmp_path)
+    app = create_app(test_config(tmp_path, uri))
     yield app
     with app.app_context():
         db.engine.dispose()
+    databases.drop(uri)
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 import uuid
 
 from flask import jsonify
+from sqlalchemy.exc import IntegrityError
 
 from blueprints.api import bp
 from blueprints.api.common import ApiError, citizen_api, json_body, not_found
@@ -49,8 +50,8 @@ def _apply(draft: Draft, body: dict) -> None:
     drafts.touch(draft)
 
 
-def editable_draft(citizen, draft_id: str) -> Draft:
-    draft = drafts.citizen_draft(citizen.id, draft_id)
+def editable_draft(citizen, draft_id: str, lock: bool = False) -> Draft:
+    draft = drafts.citizen_draft(citizen.id, draft_id, lock=lock)
     if draft is None:
         raise not_found("bản nháp hồ sơ")
     if draft.dossier_id is not None:
@@ -73,7 +74,19 @@ def put_draft(citizen, draft_id: str):
         raise ApiError(400, "bad_id", "Mã bản nháp không hợp lệ.")
     if get_commune(body["commune_code"]) is None:
         raise ApiError(400, "unknown_commune", "Không tìm thấy xã, phường đã chọn. Hãy chọn lại.")
-    existing = db.session.get(Draft, draft_id)
+    try:
+        return _save(citizen, draft_id, body)
+    except IntegrityError:
+        # Two PUTs made the same new draft at once (the page and the service
+        # worker): the loser saves its answers onto the winner's row.
+        db.session.rollback()
+        return _save(citizen, draft_id, body)
+
+
+def _save(citizen, draft_id: str, body: dict):
+    # Locked (FOR UPDATE on PostgreSQL) so two devices' edits merge one after
+    # the other instead of the later write dropping the earlier one's fields.
+    existing = db.session.get(Draft, draft_id, with_for_update=True)
     if existing is not None and existing.citizen_id != citizen.id:
         raise not_found("bản nháp hồ sơ")
     created = existing is None
@@ -110,7 +123,7 @@ def get_draft(citizen, draft_id: str):
 )
 def patch_draft(citizen, draft_id: str):
     body = json_body(DRAFT_PATCH)
-    draft = editable_draft(citizen, draft_id)
+    draft = editable_draft(citizen, draft_id, lock=True)
     _apply(draft, body)
     db.session.commit()
     return jsonify(drafts.draft_json(draft))

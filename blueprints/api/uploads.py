@@ -47,7 +47,12 @@ def _attachment(attachment_id: str) -> dict | None:
     request_media="multipart/form-data",
 )
 def create_upload(citizen, draft_id: str):
-    draft = editable_draft(citizen, draft_id)
+    # The page and the service worker may send the same photo at once. The
+    # draft's row is locked (FOR UPDATE on PostgreSQL; SQLite's IMMEDIATE
+    # transaction already serialises writers) so the second one finds the
+    # first one's row below instead of breaking the unique index (a 500 that
+    # `make test-pg` caught), and the page count cannot be passed by a race.
+    draft = editable_draft(citizen, draft_id, lock=True)
     attachment_id = request.form.get("attachment_id", "")
     client_id = request.form.get("client_id", "")
     attachment = _attachment(attachment_id)
@@ -109,7 +114,7 @@ def create_upload(citizen, draft_id: str):
 @citizen_api
 @documented("delete", "/drafts/{draft_id}/uploads/{upload_id}", "Xoá một trang ảnh", {204: None})
 def delete_upload(citizen, draft_id: str, upload_id: str):
-    draft = editable_draft(citizen, draft_id)
+    draft = editable_draft(citizen, draft_id, lock=True)
     upload = db.session.get(Upload, upload_id)
     if upload is None or upload.draft_id != draft.id:
         raise not_found("ảnh")

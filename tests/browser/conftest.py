@@ -1,6 +1,5 @@
 """A live server on loopback and Debian's Chromium driven by Playwright."""
 
-import shutil
 import threading
 
 import pytest
@@ -8,6 +7,8 @@ from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
 from app import create_app
+from extensions import db
+from tests import databases
 from tests.conftest import test_config
 
 # Shared machines are slow and noisy: wait generously, never assert on time.
@@ -48,13 +49,15 @@ class LiveServer:
 
 @pytest.fixture
 def live_app(template_db, tmp_path):
-    path = tmp_path / "live.sqlite3"
-    shutil.copy(template_db, path)
-    app = create_app(test_config(tmp_path, path))
+    uri = databases.copy_of(template_db, tmp_path, "live")
+    app = create_app(test_config(tmp_path, uri))
     app.live = LiveServer(app)
     app.base_url = app.live.url
     yield app
     app.live.stop()
+    with app.app_context():
+        db.engine.dispose()
+    databases.drop(uri)
 
 
 def watch_errors(page, errors):

@@ -1,0 +1,124 @@
+"""The embedded SQLite: WAL, a busy timeout, writers queue, readers do not wait.
+
+These build their own SQLite app, so they run in `make test-pg` too.
+"""
+
+import threading
+
+import pytest
+from flask import Flask
+from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
+
+from app import create_app
+from extensions import db
+from services.database import reads_only, request_reads_only, writes
+from tests.conftest import test_config as app_config
+
+
+@pytest.fixture
+def sqlite_app(tmp_path):
+    app = create_app(app_config(tmp_path, tmp_path / "own.sqlite3"))
+    with app.app_context():
+        db.session.execute(text("CREATE TABLE t (n INTEGER)"))
+        db.session.commit()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+def test_connections_use_wal_a_busy_timeout_and_foreign_keys(sqlite_app):
+    with sqlite_app.app_context():
+        pragma = lambda name: db.session.execute(text(f"PRAGMA {name}")).scalar()  # noqa: E731
+        assert pragma("journal_mode") == "wal"
+        assert pragma("busy_timeout") == 10000
+        assert pragma("foreign_keys") == 1
+
+
+def hold_write_lock(app, started: threading.Event, release: threading.Event):
+    with app.app_context():
+        db.session.execute(text("INSERT INTO t VALUES (1)"))  # BEGIN IMMEDIATE: lock taken
+        started.set()
+        release.wait(10)
+        db.session.commit()
+
+
+def insert(app, done: threading.Event):
+    with app.app_context():
+        db.session.execute(text("INSERT INTO t VALUES (2)"))
+        db.session.commit()
+    done.set()
+
+
+def test_a_second_writer_waits_for_the_first_instead_of_failing(sqlite_app):
+    started, release, done = threading.Event(), threading.Event(), threading.Event()
+    holder = threading.Thread(target=hold_write_lock, args=(sqlite_app, started, release))
+    holder.start()
+    started.wait(5)
+    second = threading.Thread(target=insert, args=(sqlite_app, done))
+    second.start()
+    assert not done.wait(0.3)  # queued behind the holder, not failed
+    release.set()
+    assert done.wait(10)
+    holder.join()
+    second.join()
+    with sqlite_app.app_context():
+        assert db.session.execute(text("SELECT count(*) FROM t")).scalar() == 2
+
+
+def test_a_reading_request_does_not_wait_for_a_writer(sqlite_app):
+    started, release = threading.Event(), threading.Event()
+    holder = threading.Thread(target=hold_write_lock, args=(sqlite_app, started, release))
+    holder.start()
+    started.wait(5)
+    with sqlite_app.test_request_context("/", method="GET"):
+        seen = db.session.execute(text("SELECT count(*) FROM t")).scalar()
+        db.session.rollback()
+    released_before_the_read = release.is_set()
+    release.set()
+    holder.join()
+    # Read while the writer held the lock: the committed state, without its insert.
+    assert (seen, released_before_the_read) == (0, False)
+
+
+def test_a_reading_request_cannot_write(sqlite_app):
+    with sqlite_app.test_request_context("/", method="GET"):
+        with pytest.raises(OperationalError, match="readonly"):
+            db.session.execute(text("INSERT INTO t VALUES (3)"))
+        db.session.rollback()
+    with sqlite_app.app_context():  # the next transaction on that connection writes again
+        db.session.execute(text("INSERT INTO t VALUES (4)"))
+        db.session.commit()
+
+
+def test_which_requests_read_only():
+    app = Flask(__name__)
+
+    @app.get("/page")
+    def page():
+        return ""
+
+    @app.post("/lookup")
+    @reads_only
+    def lookup():
+        return ""
+
+    @app.get("/challenge")
+    @writes
+    def challenge():
+        return ""
+
+    @app.post("/save")
+    def save():
+        return ""
+
+    def reads(method, path):
+        with app.test_request_context(path, method=method):
+            return request_reads_only()
+
+    assert reads("GET", "/page") is True
+    assert reads("POST", "/lookup") is True
+    assert reads("GET", "/challenge") is False
+    assert reads("POST", "/save") is False
+    with app.app_context():
+        assert request_reads_only() is False  # the CLI, the worker: outside any request
