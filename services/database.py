@@ -19,6 +19,14 @@ def writes(view):
     return view
 
 
+def locking_read(view):
+    """Mark a GET whose answer must include the writes already under way (the
+    phone's sync compares its photos with it): it waits for the write lock as a
+    writer does, and should lock its row (FOR UPDATE) for PostgreSQL."""
+    view.reads_only = False
+    return view
+
+
 def request_reads_only() -> bool:
     if not has_request_context() or request.endpoint is None:
         return False

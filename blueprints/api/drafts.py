@@ -12,6 +12,7 @@ from domain.communes import get_commune
 from extensions import db
 from models import Draft
 from services import drafts
+from services.database import locking_read
 from services.submission import check_draft
 
 
@@ -103,10 +104,14 @@ def _save(citizen, draft_id: str, body: dict):
 
 
 @bp.get("/drafts/<draft_id>")
+# The phone deletes on the server only the photos this answer lists: an upload
+# still being stored when it was read (a page killed mid-upload) would never
+# be deleted, and the next photo would find the attachment full (422).
+@locking_read
 @citizen_api
 @documented("get", "/drafts/{draft_id}", "Đọc bản nháp", {200: DRAFT})
 def get_draft(citizen, draft_id: str):
-    draft = drafts.citizen_draft(citizen.id, draft_id)
+    draft = drafts.citizen_draft(citizen.id, draft_id, lock=True)
     if draft is None:
         raise not_found("bản nháp hồ sơ")
     return jsonify(drafts.draft_json(draft))
