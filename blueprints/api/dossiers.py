@@ -20,7 +20,8 @@ from services import drafts, otp, passkeys
 from services.database import reads_only
 from services.sms import SmsError
 from services.submission import SubmitProblem, check_draft, create_dossier, existing_dossier
-from services.tracking import lookup_status, status_json
+from services.tracking import lookup_status_json, status_json
+from services.web import sessionless
 
 SUBMITTED_SMS = "Ho so {code} da duoc nop den UBND {commune}. Han giai quyet: {due}. Tra cuu: {url}"
 
@@ -221,8 +222,9 @@ def _failed_lookup(response) -> bool:
 
 @bp.post("/status")
 @reads_only
-# No CSRF token: the lookup changes nothing and needs no session, and the
-# code with the phone's digits is what proves the right to read.
+# No CSRF token and no session: the lookup changes nothing, and the code with
+# the phone's digits is what proves the right to read.
+@sessionless
 @csrf.exempt
 @limiter.limit("30/hour", deduct_when=_failed_lookup)
 @documented(
@@ -234,7 +236,7 @@ def _failed_lookup(response) -> bool:
 )
 def status_lookup():
     body = json_body(STATUS_LOOKUP)
-    info = lookup_status(body["code"], body["phone_last4"])
+    info = lookup_status_json(body["code"], body["phone_last4"])
     if info is None:
         raise ApiError(
             404,
@@ -242,4 +244,4 @@ def status_lookup():
             "Không tìm thấy hồ sơ với mã và 4 số cuối điện thoại này. "
             "Hãy kiểm tra lại mã hồ sơ trong tin nhắn và số điện thoại đã dùng khi nộp.",
         )
-    return jsonify(info)
+    return current_app.response_class(info, mimetype="application/json")

@@ -81,3 +81,27 @@ def test_another_citizen_cannot_open_my_dossier(api, app):
         session["citizen_id"] = make_citizen(app, "+84987654321")
     assert other.get(f"/api/v1/dossiers/{code}").status_code == 404
     assert other.get(f"/ho-so/{code}").status_code == 404
+
+
+def test_a_lookup_from_a_signed_in_phone_leaves_its_session_as_it_was(api, app):
+    # The lookup skips the session cookie (services.web.sessionless): the
+    # citizen stays signed in, with the same cookie, and the lookup still works.
+    code = submitted(api, app)
+    before = api.client.get_cookie("session").value
+    response = api.post("/status", json={"code": code, "phone_last4": "5678"})
+    assert response.status_code == 200
+    assert "Set-Cookie" not in response.headers
+    assert api.client.get_cookie("session").value == before
+    assert [d["code"] for d in api.get("/dossiers").get_json()["dossiers"]] == [code]
+
+
+def test_the_lookup_answer_is_the_json_of_the_status(api, app):
+    # The answer is kept as JSON bytes per dossier version; it must be what
+    # the citizen's own page would show as public status.
+    code = submitted(api, app)
+    public = Api(app.test_client()).post("/status", json={"code": code, "phone_last4": "5678"})
+    assert public.mimetype == "application/json"
+    own = api.get(f"/dossiers/{code}").get_json()
+    assert public.get_json()["code"] == own["code"] == code
+    assert public.get_json()["label"] == own["label"]
+    assert public.get_json()["progress"] == own["progress"]
