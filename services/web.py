@@ -6,7 +6,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 from flask import Flask, abort, current_app, jsonify, render_template, request, url_for
-from flask.sessions import SecureCookieSessionInterface
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -17,6 +17,13 @@ CSP = (
     "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
 HSTS = "max-age=31536000; includeSubDomains"
+DEFAULT_HEADERS = (
+    ("Content-Security-Policy", CSP),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "same-origin"),
+    ("Permissions-Policy", "camera=(self), microphone=(), geolocation=()"),
+    ("X-Frame-Options", "DENY"),
+)
 COMPRESSIBLE = ("text/", "application/json", "application/javascript", "image/svg+xml")
 
 ERROR_MESSAGES = {
@@ -69,6 +76,25 @@ def vn_time(value) -> str:
     return as_utc(value).astimezone(VN_TZ).strftime("%H:%M %d/%m/%Y")
 
 
+def sessionless(view):
+    """Mark a view that neither reads nor writes the session (the status lookup).
+
+    Its requests skip the session cookie altogether: verifying the cookie's
+    signature is the largest part of a cached lookup, and a citizen's phone
+    sends the cookie with every request. The view gets an empty session that
+    refuses writes, and the cookie is left as it was.
+    """
+    view.sessionless = True
+    return view
+
+
+class UnusedSession(SecureCookieSession):
+    def _refuse(self, *args, **kwargs):
+        raise RuntimeError("This view is @sessionless: it must not write the session.")
+
+    __setitem__ = __delitem__ = clear = pop = popitem = update = setdefault = _refuse
+
+
 class SessionInterface(SecureCookieSessionInterface):
     """Session cookies are Secure whenever the request came over HTTPS.
 
@@ -76,6 +102,24 @@ class SessionInterface(SecureCookieSessionInterface):
     answers plain http on loopback for health checks; a fixed
     SESSION_COOKIE_SECURE would either break those or leak the cookie.
     """
+
+    def __init__(self) -> None:
+        # Paths of @sessionless views (fixed paths only; the session is
+        # opened before the URL is matched, so the path is what is known).
+        self.sessionless_paths: frozenset[str] = frozenset()
+
+    def learn_sessionless_paths(self, app: Flask) -> None:
+        self.sessionless_paths = frozenset(
+            rule.rule
+            for rule in app.url_map.iter_rules()
+            if not rule.arguments
+            and getattr(app.view_functions.get(rule.endpoint), "sessionless", False)
+        )
+
+    def open_session(self, app: Flask, request):
+        if request.path in self.sessionless_paths:
+            return UnusedSession()
+        return super().open_session(app, request)
 
     def get_cookie_secure(self, app: Flask) -> bool:
         return bool(app.config["SESSION_COOKIE_SECURE"] or request.is_secure)
@@ -108,6 +152,7 @@ def refuse_nameless_form_parts() -> None:
 def init_app(app: Flask) -> None:
     init_proxy(app)
     app.session_interface = SessionInterface()
+    app.session_interface.learn_sessionless_paths(app)
     # First in line, so it runs before CSRFProtect's own before_request.
     app.before_request_funcs.setdefault(None, []).insert(0, refuse_nameless_form_parts)
     app.jinja_env.globals["asset_url"] = asset_url
@@ -116,20 +161,22 @@ def init_app(app: Flask) -> None:
     @app.after_request
     def security_headers(response):
         h = response.headers
-        h.setdefault("Content-Security-Policy", CSP)
-        h.setdefault("X-Content-Type-Options", "nosniff")
-        h.setdefault("Referrer-Policy", "same-origin")
-        h.setdefault("Permissions-Policy", "camera=(self), microphone=(), geolocation=()")
-        h.setdefault("X-Frame-Options", "DENY")
-        if request.is_secure:
+        # One pass over the few headers already set: Headers.setdefault and
+        # `in` raise and catch a KeyError per miss, which costs more than
+        # the rest of a cached status lookup.
+        present = {name.lower() for name, _value in h}
+        for name, value in DEFAULT_HEADERS:
+            if name.lower() not in present:
+                h.add(name, value)
+        if request.is_secure and "strict-transport-security" not in present:
             # Over plain http the header is ignored by browsers anyway, and
             # sending it from a development server would pin localhost to https.
-            h.setdefault("Strict-Transport-Security", HSTS)
+            h.add("Strict-Transport-Security", HSTS)
         if request.path.startswith("/static/") and request.args.get("v"):
             h["Cache-Control"] = "public, max-age=31536000, immutable"
-        elif "Cache-Control" not in h:
+        elif "cache-control" not in present:
             # Pages hold a per-user CSRF token and answers: never cache them.
-            h["Cache-Control"] = "no-store"
+            h.add("Cache-Control", "no-store")
         return response
 
     @app.after_request
@@ -141,9 +188,9 @@ def init_app(app: Flask) -> None:
         if (
             response.direct_passthrough
             or response.status_code != 200
-            or "Content-Encoding" in response.headers
-            or "gzip" not in request.headers.get("Accept-Encoding", "")
+            or "gzip" not in request.environ.get("HTTP_ACCEPT_ENCODING", "")
             or not (response.mimetype or "").startswith(COMPRESSIBLE)
+            or "Content-Encoding" in response.headers
         ):
             return response
         data = response.get_data()

@@ -131,3 +131,14 @@ def test_officer_sign_in_starts_a_new_session_without_what_was_there_before(clie
     with client.session_transaction() as session:
         assert "planted" not in session and "citizen_id" not in session
         assert session["officer_id"]
+
+
+def test_a_view_that_writes_the_session_while_marked_sessionless_fails_loudly():
+    from services.web import UnusedSession
+
+    session = UnusedSession()
+    with pytest.raises(RuntimeError, match="sessionless"):
+        session["citizen_id"] = 1
+    with pytest.raises(RuntimeError):
+        session.update(citizen_id=1)
+    assert not session.modified
