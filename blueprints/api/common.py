@@ -4,6 +4,7 @@ import json
 from functools import wraps
 
 import jsonschema
+import jsonschema_rs
 from flask import current_app, request
 
 from services.auth import current_citizen
@@ -49,12 +50,33 @@ def json_body(schema: dict) -> dict:
         body = json.loads(raw or b"null")
     except (ValueError, UnicodeDecodeError):
         raise ApiError(400, "malformed_json", "Dữ liệu gửi lên bị lỗi. Hãy thử lại.") from None
-    error = jsonschema.exceptions.best_match(
-        jsonschema.Draft202012Validator(schema).iter_errors(body)
-    )
-    if error is not None:
-        raise ApiError(400, "invalid_request", _describe(error))
-    return body
+    fast, full = _validators(schema)
+    if fast.is_valid(body):
+        return body
+    # The Python validator only for a rejected body: its errors say which
+    # field and why, in words _describe can turn into Vietnamese.
+    error = jsonschema.exceptions.best_match(full.iter_errors(body))
+    if error is None:  # stricter in Rust (a pattern's "$" before a final newline)
+        raise ApiError(400, "invalid_request", "Dữ liệu gửi lên không hợp lệ. Hãy thử lại.")
+    raise ApiError(400, "invalid_request", _describe(error))
+
+
+# Request schemas are module-level dicts made at import, so their identity
+# names them; the schema is kept beside its validators so an id is never reused.
+_VALIDATORS: dict[int, tuple[dict, object, jsonschema.Draft202012Validator]] = {}
+
+
+def _validators(schema: dict):
+    """(jsonschema_rs validator, jsonschema validator) for a request schema.
+
+    jsonschema_rs checks a valid body in well under a microsecond, against
+    about 15 µs for jsonschema: a tenth of a cached status lookup."""
+    kept = _VALIDATORS.get(id(schema))
+    if kept is None or kept[0] is not schema:
+        fast = jsonschema_rs.Draft202012Validator(schema)
+        kept = schema, fast, jsonschema.Draft202012Validator(schema)
+        _VALIDATORS[id(schema)] = kept
+    return kept[1], kept[2]
 
 
 def citizen_api(view):
