@@ -258,8 +258,10 @@ def wrk(port: int, path: str, body: str, cookie: str, token: str, conns: int, se
     return {
         "tool": f"wrk -c{conns} -d{seconds}s",
         "requests": int(re.search(r"(\d+) requests in", out).group(1)),
-        "p50": _ms(re.search(r"50%\s+(\S+)", out).group(1)),
-        "p99": _ms(re.search(r"99%\s+(\S+)", out).group(1)),
+        # Anchored at a line's start: a Stdev column such as "89.50%" ends
+        # with "50%" too, and would match first.
+        "p50": _ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1)),
+        "p99": _ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1)),
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
     }
 
