@@ -12,7 +12,7 @@ from sqlalchemy.exc import OperationalError
 
 from app import create_app
 from extensions import db
-from services.database import reads_only, request_reads_only, writes
+from services.database import reads_only, request_reads_only, writer_turn, writes
 from tests.conftest import test_config as app_config
 
 
@@ -122,3 +122,66 @@ def test_which_requests_read_only():
     assert reads("POST", "/save") is False
     with app.app_context():
         assert request_reads_only() is False  # the CLI, the worker: outside any request
+
+
+def test_the_writers_turn_is_given_back_however_a_transaction_ends(sqlite_app):
+    # A turn kept by mistake would make every later writer of the process
+    # wait out the busy timeout.
+    with sqlite_app.app_context():
+        turn = writer_turn(db.engine)
+        db.session.execute(text("INSERT INTO t VALUES (5)"))
+        assert turn.taken()
+        db.session.commit()
+        assert not turn.taken()
+
+        with pytest.raises(OperationalError):
+            db.session.execute(text("INSERT INTO missing_table VALUES (1)"))
+        assert turn.taken()
+        db.session.rollback()
+        assert not turn.taken()
+
+        db.session.execute(text("INSERT INTO t VALUES (6)"))
+        db.session.close()  # back to the pool mid-transaction: rolled back
+        assert not turn.taken()
+
+        with db.engine.connect() as connection:  # Core, closed without commit
+            connection.execute(text("INSERT INTO t VALUES (7)"))
+        assert not turn.taken()
+        assert db.session.execute(text("SELECT count(*) FROM t")).scalar() == 1
+        db.session.rollback()
+
+
+def test_writers_of_one_process_take_turns_and_all_get_in(sqlite_app):
+    def write(n):
+        with sqlite_app.app_context():
+            db.session.execute(text("INSERT INTO t VALUES (:n)"), {"n": n})
+            db.session.commit()
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(16)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    with sqlite_app.app_context():
+        assert db.session.execute(text("SELECT count(*) FROM t")).scalar() == 16
+        db.session.rollback()  # outside a request this transaction is a writer's too
+        assert not writer_turn(db.engine).taken()
+
+
+def test_writers_queue_on_a_file_beside_the_database_that_other_processes_see(sqlite_app, tmp_path):
+    # While one writer holds the turn, another process (here a plain flock on
+    # the same file, as a second gunicorn worker would take it) cannot.
+    import fcntl
+    import os
+
+    lock_file = tmp_path / "own.sqlite3.writers"
+    with sqlite_app.app_context():
+        db.session.execute(text("INSERT INTO t VALUES (8)"))
+        fd = os.open(lock_file, os.O_RDWR)
+        try:
+            with pytest.raises(BlockingIOError):
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            db.session.commit()
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # free once committed
+        finally:
+            os.close(fd)
