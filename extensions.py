@@ -1,6 +1,6 @@
 """The Flask extensions, created unbound and initialised in create_app."""
 
-from flask import request
+from flask import request, session
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
@@ -20,6 +20,17 @@ csrf = CSRFProtect()
 
 def client_ip() -> str:
     return get_remote_address() or request.remote_addr or "unknown"
+
+
+def citizen_or_ip() -> str:
+    """The signed-in citizen, else the address: for the limits of signed-in work.
+
+    Citizens at the commune office share its Wi-Fi, and mobile carriers put
+    many phones behind one address (CGNAT): a per-address limit on uploads or
+    submits would let one busy morning lock out the next citizen in line.
+    """
+    citizen_id = session.get("citizen_id")
+    return f"citizen:{citizen_id}" if citizen_id else client_ip()
 
 
 limiter = Limiter(key_func=client_ip)

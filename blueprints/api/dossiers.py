@@ -14,7 +14,7 @@ from blueprints.api.spec import (
 from domain.clock import today_vn
 from domain.communes import unaccent
 from domain.phones import mask_phone
-from extensions import csrf, db, limiter
+from extensions import citizen_or_ip, csrf, db, limiter
 from models import Citizen, Dossier
 from services import drafts, otp, passkeys
 from services.database import reads_only
@@ -77,7 +77,7 @@ def _otp_error(error: otp.OtpError) -> ApiError:
 
 
 @bp.post("/drafts/<draft_id>/confirmation-code")
-@limiter.limit("10/hour")
+@limiter.limit("10/hour", key_func=citizen_or_ip)
 @citizen_api
 @documented(
     "post",
@@ -112,7 +112,7 @@ def _created(dossier: Dossier, replayed: bool):
 
 
 @bp.post("/dossiers")
-@limiter.limit("30/hour")
+@limiter.limit("30/hour", key_func=citizen_or_ip)
 @citizen_api
 @documented(
     "post",

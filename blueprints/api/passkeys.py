@@ -19,7 +19,7 @@ from blueprints.api.spec import (
     SIGNED_IN,
     documented,
 )
-from extensions import db, limiter
+from extensions import citizen_or_ip, db, limiter
 from models import Citizen, Passkey
 from models.base import utcnow
 from services import passkeys
@@ -41,7 +41,7 @@ def refusal(error: passkeys.PasskeyError) -> ApiError:
 
 
 @bp.post("/passkeys/registration-options")
-@limiter.limit("20/hour")
+@limiter.limit("20/hour", key_func=citizen_or_ip)
 @citizen_api
 @documented(
     "post",
@@ -57,7 +57,7 @@ def registration_options(citizen):
 
 
 @bp.post("/passkeys")
-@limiter.limit("20/hour")
+@limiter.limit("20/hour", key_func=citizen_or_ip)
 @citizen_api
 @documented(
     "post",
@@ -136,7 +136,7 @@ def passkey_sign_in():
 
 
 @bp.post("/drafts/<draft_id>/passkey-challenge")
-@limiter.limit("30/hour")
+@limiter.limit("30/hour", key_func=citizen_or_ip)
 @citizen_api
 @documented(
     "post",

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from blueprints.api import bp
 from blueprints.api.common import ApiError, citizen_api, not_found
 from blueprints.api.spec import UPLOAD, documented
-from extensions import db, limiter
+from extensions import citizen_or_ip, db, limiter
 from models import Dossier
 from services import drafts, supplement
 from services.images import ImageRejected
@@ -37,7 +37,7 @@ def _problem(problem: supplement.Problem) -> ApiError:
 
 
 @bp.post("/dossiers/<code>/uploads")
-@limiter.limit("60/hour")
+@limiter.limit("60/hour", key_func=citizen_or_ip)
 @citizen_api
 @documented(
     "post",

@@ -9,7 +9,7 @@ from blueprints.api.common import ApiError, citizen_api, not_found
 from blueprints.api.drafts import editable_draft
 from blueprints.api.spec import UPLOAD, documented
 from domain.catalog import CATALOG
-from extensions import db, limiter
+from extensions import citizen_or_ip, db, limiter
 from models import Upload
 from services import drafts, storage
 from services.images import ImageRejected, sanitize_image
@@ -36,7 +36,7 @@ def _attachment(attachment_id: str) -> dict | None:
 
 
 @bp.post("/drafts/<draft_id>/uploads")
-@limiter.limit("120/hour")
+@limiter.limit("120/hour", key_func=citizen_or_ip)
 @citizen_api
 @documented(
     "post",
