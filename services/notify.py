@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import logging
 import secrets
+import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import Flask, current_app, has_request_context, request
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import event, func, or_, select, update
+from sqlalchemy.orm import Session
 
 from domain import statuses
 from domain.catalog import CATALOG
@@ -115,6 +117,29 @@ def email_body(dossier: Dossier, event: DossierEvent) -> tuple[str, str]:
     lines.append("Thư này được gửi tự động. Xin đừng trả lời thư này.")
     subject = f"Hồ sơ {dossier.code}: {statuses.label(event.status)}"
     return subject, "\n".join(lines)
+
+
+# The receipt of a dossier sent with an SMS code: its code, where it went, the
+# due date and where to follow it (a passkey citizen finds it under "Hồ sơ của
+# tôi" and gets no SMS).
+RECEIPT_SMS = "Hồ sơ {code} đã được nộp đến UBND {commune}. Hạn giải quyết: {due}. Tra cứu: {url}"
+
+
+def enqueue_receipt(dossier: Dossier, event: DossierEvent) -> Notification:
+    """Add the submitted dossier's receipt SMS to the session (commits with the dossier)."""
+    commune = get_commune(dossier.commune_code)
+    body = RECEIPT_SMS.format(
+        code=dossier.code,
+        commune=commune.name if commune else dossier.commune_code,
+        due=dossier.due_date.strftime("%d/%m/%Y"),
+        url=public_url("/theo-doi"),
+    )
+    phone = db.session.get(Citizen, dossier.citizen_id).phone
+    row = Notification(
+        dossier_id=dossier.id, event=event, channel="sms", recipient=phone, body=unaccent(body)
+    )
+    db.session.add(row)
+    return row
 
 
 def enqueue(dossier: Dossier, event: DossierEvent) -> list[Notification]:
@@ -227,6 +252,59 @@ def run_once(app: Flask, *, now: datetime | None = None, batch: int = 100) -> Re
         )
         db.session.commit()
     return report
+
+
+class InProcessWorker:
+    """The worker in a daemon thread of this process (`make run`'s gunicorn).
+
+    The embedded default then needs no second program for the citizens' SMS.
+    It wakes as soon as a transaction that added messages commits, and polls
+    every `poll` seconds for retries. Several processes may each run one:
+    claims keep a message from being sent twice.
+    """
+
+    def __init__(self, app: Flask, poll: float = 5.0) -> None:
+        self.app, self.poll = app, poll
+        self._stopping = threading.Event()
+        self.thread = threading.Thread(target=self._loop, name="notify-worker", daemon=True)
+
+    def start(self) -> InProcessWorker:
+        self.thread.start()
+        _WAKE.set()  # a first pass at once: what waited while the app was down
+        return self
+
+    def stop(self) -> None:
+        self._stopping.set()
+        _WAKE.set()
+        self.thread.join(10)
+
+    def _loop(self) -> None:
+        while not self._stopping.is_set():
+            _WAKE.wait(self.poll)
+            _WAKE.clear()
+            if self._stopping.is_set():
+                return
+            try:
+                with self.app.app_context():
+                    run_once(self.app)
+            except Exception:  # a database hiccup: the next pass tries again
+                LOGGER.exception("Notify pass failed")
+                self._stopping.wait(self.poll)
+
+
+_WAKE = threading.Event()
+
+
+@event.listens_for(Session, "after_commit")
+def _wake_worker(session: Session) -> None:
+    if session.info.pop("notifications_added", False):
+        _WAKE.set()
+
+
+@event.listens_for(Session, "before_flush")
+def _note_new_notifications(session: Session, _context, _instances) -> None:
+    if any(isinstance(row, Notification) for row in session.new):
+        session.info["notifications_added"] = True
 
 
 def outbox_counts(commune_code: str) -> dict[str, int]:

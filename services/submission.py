@@ -16,6 +16,7 @@ from domain.working_days import VN_TZ, due_date
 from extensions import db
 from models import Commune, DailySequence, Dossier, DossierEvent, Draft, ProcedureProgress, Upload
 from models.base import as_utc, utcnow
+from services import notify
 
 
 @dataclass
@@ -105,8 +106,11 @@ def ordered_procedures(group_id: str, procedure_ids: list[str]) -> list[str]:
     return [p for p in group["procedures"] if p in procedure_ids]
 
 
-def create_dossier(citizen_id: int, draft: Draft, idempotency_key: str) -> Dossier:
-    """Insert the dossier, its timeline and its files in one transaction.
+def create_dossier(
+    citizen_id: int, draft: Draft, idempotency_key: str, *, receipt_sms: bool = False
+) -> Dossier:
+    """Insert the dossier, its timeline and its files in one transaction, and
+    with `receipt_sms` the receipt SMS in the outbox in that same transaction.
 
     Returns the dossier already made for this key or draft if there is one
     (a retry, a double tap, a second tab).
@@ -140,15 +144,16 @@ def create_dossier(citizen_id: int, draft: Draft, idempotency_key: str) -> Dossi
         )
         db.session.add(dossier)
         db.session.flush()
-        db.session.add(
-            DossierEvent(
-                dossier_id=dossier.id,
-                status=Status.SUBMITTED,
-                actor="citizen",
-                note="Công dân nộp hồ sơ trực tuyến",
-                at=received_at,
-            )
+        submitted = DossierEvent(
+            dossier_id=dossier.id,
+            status=Status.SUBMITTED,
+            actor="citizen",
+            note="Công dân nộp hồ sơ trực tuyến",
+            at=received_at,
         )
+        db.session.add(submitted)
+        if receipt_sms:
+            notify.enqueue_receipt(dossier, submitted)
         for position, pid in enumerate(procedures):
             db.session.add(
                 ProcedureProgress(

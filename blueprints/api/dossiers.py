@@ -1,4 +1,4 @@
-from flask import current_app, jsonify, request, url_for
+from flask import current_app, jsonify, url_for
 from sqlalchemy import select
 
 from blueprints.api import bp
@@ -12,18 +12,14 @@ from blueprints.api.spec import (
     documented,
 )
 from domain.clock import today_vn
-from domain.communes import unaccent
 from domain.phones import mask_phone
 from extensions import citizen_or_ip, csrf, db, limiter
-from models import Citizen, Dossier
+from models import Dossier
 from services import drafts, otp, passkeys
 from services.database import reads_only
-from services.sms import SmsError
 from services.submission import SubmitProblem, check_draft, create_dossier, existing_dossier
 from services.tracking import lookup_status_json, status_json
 from services.web import sessionless
-
-SUBMITTED_SMS = "Ho so {code} da duoc nop den UBND {commune}. Han giai quyet: {due}. Tra cuu: {url}"
 
 
 def checked_draft(citizen, draft_id: str):
@@ -161,29 +157,16 @@ def submit(citizen, **_):
     except passkeys.PasskeyError as error:
         raise ApiError(error.status, error.code, error.message) from None
     try:
-        dossier = create_dossier(citizen.id, draft, body["idempotency_key"])
+        # A passkey citizen signs in without SMS and finds the dossier in
+        # "Hồ sơ của tôi"; the receipt by SMS is for those who use codes. It
+        # goes through the outbox: committed with the dossier, sent with
+        # retries, and a slow SMS gateway never holds up the answer.
+        dossier = create_dossier(
+            citizen.id, draft, body["idempotency_key"], receipt_sms=not with_passkey
+        )
     except SubmitProblem as problem:
         raise ApiError(422, problem.code, problem.message) from None
-    if not with_passkey:
-        # A passkey citizen signs in without SMS and finds the dossier in
-        # "Hồ sơ của tôi"; the receipt by SMS is for those who use codes.
-        _notify_submitted(citizen, dossier)
     return _created(dossier, replayed=False)
-
-
-def _notify_submitted(citizen: Citizen, dossier: Dossier) -> None:
-    info = status_json(dossier)
-    body = SUBMITTED_SMS.format(
-        code=dossier.code,
-        commune=info["commune"].split(",")[0],
-        due=dossier.due_date.strftime("%d/%m/%Y"),
-        url=request.host_url.rstrip("/") + url_for("citizen.track"),
-    )
-    try:
-        current_app.extensions["sms_sender"].send(citizen.phone, unaccent(body))
-    except SmsError:
-        # The code is on screen already; a lost SMS must not fail the submit.
-        current_app.logger.warning("Submitted-dossier SMS to %s failed", mask_phone(citizen.phone))
 
 
 @bp.get("/dossiers")

@@ -8,7 +8,8 @@ from sqlalchemy import func, select
 
 from domain.clock import VN_TZ
 from extensions import db
-from models import Dossier, Upload
+from models import Dossier, Notification, Upload
+from services import notify
 from tests.api.flow import complete_draft, confirmation_code, upload_page
 from tests.api.spec_check import assert_matches_spec
 from tests.conftest import Api, make_citizen, read_sms
@@ -43,7 +44,33 @@ def test_a_complete_birth_draft_becomes_a_dossier_with_a_circular_01_code(api, a
 def test_the_dossier_code_also_arrives_by_sms(api, app):
     draft_id = complete_draft(api)
     code = submit(api, draft_id, confirmation_code(api, app, draft_id)).get_json()["code"]
-    assert code in read_sms(app)[-1]["body"]
+    with app.app_context():  # the receipt waits in the outbox, committed with the dossier
+        row = db.session.scalars(select(Notification)).one()
+        assert (row.channel, row.recipient, row.sent_at) == ("sms", api.client.phone, None)
+        assert notify.run_once(app).sent == 1
+    receipt = read_sms(app)[-1]
+    assert receipt["to"] == api.client.phone
+    assert code in receipt["body"]
+    assert "Han giai quyet" in receipt["body"] and "/theo-doi" in receipt["body"]
+
+
+def test_a_failing_sms_gateway_neither_fails_the_submit_nor_loses_the_receipt(api, app):
+    class DownGateway:
+        def send(self, to, body):
+            raise OSError("gateway down")
+
+    draft_id = complete_draft(api)
+    working = app.extensions["sms_sender"]
+    otp = confirmation_code(api, app, draft_id)
+    app.extensions["sms_sender"] = DownGateway()
+    response = submit(api, draft_id, otp)
+    assert response.status_code == 201
+    with app.app_context():
+        assert notify.run_once(app).retried == 1
+        app.extensions["sms_sender"] = working
+        later = db.session.scalars(select(Notification)).one().next_attempt_at
+        assert notify.run_once(app, now=later).sent == 1
+    assert response.get_json()["code"] in read_sms(app)[-1]["body"]
 
 
 def test_repeating_a_submit_with_the_same_key_returns_the_same_dossier(api, app):

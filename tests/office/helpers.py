@@ -72,6 +72,7 @@ def create_submitted_dossier(
     email: str | None = EMAIL,
     commune: str = "05665",
     answers: dict | None = None,
+    receipt_sms: bool = False,
 ) -> str:
     """A dossier as the wizard files it (its photos included); returns its code."""
     group = next(g for g in CATALOG["groups"] if g["id"] == group_id)
@@ -97,7 +98,7 @@ def create_submitted_dossier(
         if attachment.get("required"):
             add_upload(citizen.id, draft.id, attachment["id"])
     db.session.commit()
-    return create_dossier(citizen.id, draft, uuid.uuid4().hex).code
+    return create_dossier(citizen.id, draft, uuid.uuid4().hex, receipt_sms=receipt_sms).code
 
 
 @cache
