@@ -31,16 +31,10 @@ from pathlib import Path
 from PIL import ExifTags, Image, ImageChops, ImageDraw, ImageFilter, ImageOps
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from tests.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+
 STATIC_DIR = ROOT / "static"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PAGE_PATH = "/shrink-test.html"
 
 # The page exposes window.runShrink(options, {fallback}) which shrinks the file chosen in

@@ -25,15 +25,7 @@ from werkzeug.serving import make_server  # noqa: E402
 from app import create_app  # noqa: E402
 from extensions import db  # noqa: E402
 from models import Citizen  # noqa: E402
-
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+from tests.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 
 def start_app(tmp: Path):
@@ -120,7 +112,7 @@ def main():
         base = f"http://127.0.0.1:{server.server_port}"
         landing, assets, wizard_total = [], [], []
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             for _ in range(runs):
                 landing.append(sum(measure(browser, base + "/x/05665").values()))
                 wizard = measure(

@@ -12,7 +12,8 @@ from models import Dossier, Upload
 from tests.browser.conftest import PHONE
 from tests.browser.offline import Network, device, wait_for_worker
 from tests.browser.walk import fill_section, photo, sign_in
-from tests.conftest import CHROMIUM_ARGS, last_code
+from tests.chromium import CHROMIUM, CHROMIUM_ARGS
+from tests.conftest import last_code
 from tests.domain.sample_answers import valid_birth_answers
 
 PROCEDURES = ["dang-ky-khai-sinh", "dang-ky-thuong-tru", "cap-the-bhyt"]
@@ -106,7 +107,7 @@ def open_profile(browser, live_app, profile):
     """A browser with a profile on disk, as a phone's browser keeps between restarts."""
     context = browser.browser_type.launch_persistent_context(
         str(profile),
-        executable_path="/usr/bin/chromium",
+        executable_path=CHROMIUM,
         args=CHROMIUM_ARGS,
         base_url=live_app.base_url,
         **PHONE,
