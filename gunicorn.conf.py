@@ -10,10 +10,11 @@ def post_worker_init(worker):
     # reach keeps its full collections short. Measured by `make bench`: the
     # status lookup's p99 at 1 connection went from 27 ms to 1.4 ms.
     gc.freeze()
-    # The citizens' SMS and emails go out from a thread of each worker, so the
-    # embedded default needs no second program; NOTIFY_IN_PROCESS=0 when a
-    # separate `flask notify-worker` does it.
-    if os.environ.get("NOTIFY_IN_PROCESS", "1") == "1":
-        from services.notify import InProcessWorker
+    # The citizens' SMS and emails, and the daily purge of stale drafts, run
+    # in a thread of each worker, so the embedded default needs no second
+    # program and no cron. BACKGROUND_IN_PROCESS=0 when a separate
+    # `flask notify-worker` and a scheduled `flask purge` do it instead.
+    if os.environ.get("BACKGROUND_IN_PROCESS", "1") == "1":
+        from services.background import BackgroundWorker
 
-        InProcessWorker(worker.wsgi).start()
+        BackgroundWorker(worker.wsgi).start()

@@ -435,10 +435,10 @@ def report(results: dict, extra: dict, args, started: datetime) -> str:
         "photos), the SMS code checked, the day's sequence taken, the dossier with "
         "its events and procedure steps inserted, the photos linked, one commit "
         "(WAL), and the receipt SMS put in the outbox in that commit. The "
-        "workers' notify thread sends each receipt during the run (to the file "
+        "workers' background thread sends each receipt during the run (to the file "
         "backend; two short write transactions per message), as in production: "
         "about 3 ms of a submit's p50 at 1 connection (11.7 ms with "
-        "NOTIFY_IN_PROCESS=0, 14.4 ms with it, same run length).",
+        "BACKGROUND_IN_PROCESS=0, 14.4 ms with it, same run length).",
         "",
         "Reading the figures:",
         "",

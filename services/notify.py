@@ -254,51 +254,15 @@ def run_once(app: Flask, *, now: datetime | None = None, batch: int = 100) -> Re
     return report
 
 
-class InProcessWorker:
-    """The worker in a daemon thread of this process (`make run`'s gunicorn).
-
-    The embedded default then needs no second program for the citizens' SMS.
-    It wakes as soon as a transaction that added messages commits, and polls
-    every `poll` seconds for retries. Several processes may each run one:
-    claims keep a message from being sent twice.
-    """
-
-    def __init__(self, app: Flask, poll: float = 5.0) -> None:
-        self.app, self.poll = app, poll
-        self._stopping = threading.Event()
-        self.thread = threading.Thread(target=self._loop, name="notify-worker", daemon=True)
-
-    def start(self) -> InProcessWorker:
-        self.thread.start()
-        _WAKE.set()  # a first pass at once: what waited while the app was down
-        return self
-
-    def stop(self) -> None:
-        self._stopping.set()
-        _WAKE.set()
-        self.thread.join(10)
-
-    def _loop(self) -> None:
-        while not self._stopping.is_set():
-            _WAKE.wait(self.poll)
-            _WAKE.clear()
-            if self._stopping.is_set():
-                return
-            try:
-                with self.app.app_context():
-                    run_once(self.app)
-            except Exception:  # a database hiccup: the next pass tries again
-                LOGGER.exception("Notify pass failed")
-                self._stopping.wait(self.poll)
-
-
-_WAKE = threading.Event()
+# Set when a transaction that added messages commits: the app's background
+# worker (services.background) sends them at once instead of at its next poll.
+WAKE = threading.Event()
 
 
 @event.listens_for(Session, "after_commit")
 def _wake_worker(session: Session) -> None:
     if session.info.pop("notifications_added", False):
-        _WAKE.set()
+        WAKE.set()
 
 
 @event.listens_for(Session, "before_flush")

@@ -78,9 +78,14 @@ def sweep_files(upload_dir: Path, cutoff_epoch: float, known: set[str]) -> tuple
         if not folder.is_dir():
             continue
         for path in folder.iterdir():
-            if path.name in known or not path.is_file():
+            if path.name in known:
                 continue
-            stat = path.stat()
+            try:  # another process's purge may have removed it meanwhile
+                if not path.is_file():
+                    continue
+                stat = path.stat()
+            except FileNotFoundError:
+                continue
             if stat.st_mtime >= cutoff_epoch:
                 continue
             path.unlink(missing_ok=True)

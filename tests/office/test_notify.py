@@ -15,7 +15,6 @@ from models.base import utcnow
 from services import notify
 from services.email import SmtpEmailSender
 from services.sms import SmsError
-from tests.conftest import read_sms
 from tests.office.helpers import EMAIL, PHONE, act, create_submitted_dossier
 
 
@@ -178,20 +177,3 @@ def test_the_notify_worker_command_sends_once_and_exits(app):
     assert result.exit_code == 0
     assert "sent 2" in result.output
     assert len(sms.delivered) == 2
-
-
-def test_the_in_process_worker_sends_a_receipt_as_soon_as_the_dossier_commits(app):
-    # `make run` sends from a thread of the app's process (gunicorn.conf.py).
-    from services.notify import InProcessWorker
-
-    worker = InProcessWorker(app, poll=60).start()  # a minute's poll: only the commit can wake it
-    try:
-        with app.app_context():
-            code = create_submitted_dossier(receipt_sms=True)
-        deadline = time.monotonic() + 20
-        while not any(code in m["body"] for m in read_sms(app)) and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert any(code in m["body"] for m in read_sms(app))
-    finally:
-        worker.stop()
-    assert not worker.thread.is_alive()
