@@ -61,9 +61,13 @@ async function pushAnswers(local) {
   });
 }
 
+// The server's count of pages only drops when a deletion reaches it: a
+// retake sent before the page it replaces was deleted would be one too many.
+const deletionsFirst = (a, b) => Number(Boolean(b.deleted)) - Number(Boolean(a.deleted));
+
 async function pushPhotos(draft) {
   const held = new Map((draft.server_uploads || []).map((u) => [u.client_id, u]));
-  for (const photo of await byDraft(draft.id)) {
+  for (const photo of (await byDraft(draft.id)).sort(deletionsFirst)) {
     const onServer = held.get(photo.client_id);
     if (photo.deleted) {
       if (onServer) await api('DELETE', `/drafts/${draft.id}/uploads/${onServer.id}`);
@@ -75,7 +79,9 @@ async function pushPhotos(draft) {
       if (!photo.upload_id) await put('photos', { ...photo, upload_id: onServer.id });
       continue;
     }
-    if (photo.error) continue; // refused by the server: the citizen must retake it
+    // Refused for what the photo is (unreadable, too large): the citizen must
+    // retake it. "Too many pages" depends on the others, so it is tried again.
+    if (photo.error && photo.error_code !== 'too_many_pages') continue;
     const form = new FormData();
     form.append('attachment_id', photo.attachment_id);
     form.append('client_id', photo.client_id);
@@ -84,10 +90,15 @@ async function pushPhotos(draft) {
     try {
       const upload = await api('POST', `/drafts/${draft.id}/uploads`, form);
       held.set(photo.client_id, upload);
-      await update('photos', photo.client_id, (p) => (p ? { ...p, upload_id: upload.id } : undefined));
+      await update('photos', photo.client_id, (p) => {
+        if (!p) return undefined;
+        const { error, error_code, ...kept } = p; // eslint-disable-line no-unused-vars
+        return { ...kept, upload_id: upload.id };
+      });
     } catch (e) {
       if (e.offline || e.status === 429 || e.status === 401 || e.code === 'csrf') throw e;
-      await update('photos', photo.client_id, (p) => (p ? { ...p, error: e.message } : undefined));
+      await update('photos', photo.client_id, (p) =>
+        p ? { ...p, error: e.message, error_code: e.code } : undefined);
     }
     events.dispatchEvent(new CustomEvent('photo', { detail: { draftId: draft.id } }));
   }
@@ -95,10 +106,24 @@ async function pushPhotos(draft) {
 }
 
 const running = new Map();
+const queued = new Map();
 
-// One sync per draft at a time in this context; callers share its result.
+// One sync per draft at a time in this context. A change made while one
+// runs (a second photo taken during the first one's upload) is not in it:
+// one more run follows, shared by everyone who asks in the meantime.
 export function syncDraft(draftId) {
-  if (running.has(draftId)) return running.get(draftId);
+  const current = running.get(draftId);
+  if (!current) return start(draftId);
+  if (!queued.has(draftId)) {
+    queued.set(draftId, current.catch(() => null).then(() => {
+      queued.delete(draftId);
+      return start(draftId);
+    }));
+  }
+  return queued.get(draftId);
+}
+
+function start(draftId) {
   const work = (async () => {
     try {
       const local = await get('drafts', draftId);
