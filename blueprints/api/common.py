@@ -13,14 +13,25 @@ from services.web import error_response
 
 class ApiError(Exception):
     def __init__(
-        self, status: int, code: str, message: str, fields: dict | None = None, missing=None
+        self,
+        status: int,
+        code: str,
+        message: str,
+        fields: dict | None = None,
+        missing=None,
+        headers: dict | None = None,
     ):
         super().__init__(message)
         self.status, self.code, self.message, self.fields = status, code, message, fields
-        self.missing = missing
+        self.missing, self.headers = missing, headers
 
     def response(self):
-        return error_response(self.status, self.code, self.message, self.fields, self.missing)
+        body, status = error_response(
+            self.status, self.code, self.message, self.fields, self.missing
+        )
+        if self.headers:
+            body.headers.update(self.headers)
+        return body, status
 
 
 def _describe(error: jsonschema.ValidationError) -> str:

@@ -13,13 +13,13 @@ from blueprints.api.spec import (
 )
 from domain.clock import today_vn
 from domain.phones import mask_phone
-from extensions import citizen_or_ip, csrf, db, limiter
+from extensions import FailureLimit, citizen_or_ip, csrf, db, limiter
 from models import Dossier
 from services import drafts, otp, passkeys
 from services.database import reads_only
 from services.submission import SubmitProblem, check_draft, create_dossier, existing_dossier
 from services.tracking import lookup_status_json, status_json
-from services.web import sessionless
+from services.web import ERROR_MESSAGES, sessionless
 
 
 def checked_draft(citizen, draft_id: str):
@@ -199,8 +199,8 @@ def my_dossier(citizen, code: str):
     return jsonify(status_json(dossier))
 
 
-def _failed_lookup(response) -> bool:
-    return response.status_code == 404
+# Wrong code-and-digits guesses per address (a right one never counts).
+LOOKUP_GUESSES = FailureLimit("status-lookup", "30/hour")
 
 
 @bp.post("/status")
@@ -209,7 +209,6 @@ def _failed_lookup(response) -> bool:
 # the phone's digits is what proves the right to read.
 @sessionless
 @csrf.exempt
-@limiter.limit("30/hour", deduct_when=_failed_lookup)
 @documented(
     "post",
     "/status",
@@ -218,9 +217,13 @@ def _failed_lookup(response) -> bool:
     request=STATUS_LOOKUP,
 )
 def status_lookup():
+    wait = LOOKUP_GUESSES.retry_after()
+    if wait is not None:
+        raise ApiError(429, "rate_limited", ERROR_MESSAGES[429], headers={"Retry-After": str(wait)})
     body = json_body(STATUS_LOOKUP)
     info = lookup_status_json(body["code"], body["phone_last4"])
     if info is None:
+        LOOKUP_GUESSES.failed()
         raise ApiError(
             404,
             "not_found",

@@ -50,6 +50,21 @@ def test_wrong_guesses_are_rate_limited(app):
     ]
     assert statuses[:30] == [404] * 30
     assert statuses[30] == 429
+    refused = anonymous.post("/status", json={"code": "X05665-261124-0099", "phone_last4": "1"})
+    assert refused.get_json()["error"]["code"] == "rate_limited"
+    assert "thử lại" in refused.get_json()["error"]["message"]
+    assert 0 < int(refused.headers["Retry-After"]) <= 3600
+
+
+def test_right_lookups_never_count_against_the_guess_limit(api, app):
+    code = submitted(api, app)
+    anonymous = Api(app.test_client())
+    for _ in range(40):
+        assert (
+            anonymous.post("/status", json={"code": code, "phone_last4": "5678"}).status_code == 200
+        )
+    wrong = anonymous.post("/status", json={"code": code, "phone_last4": "0000"})
+    assert wrong.status_code == 404
 
 
 def test_the_tracking_page_works_without_javascript(api, app):
