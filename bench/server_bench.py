@@ -89,46 +89,13 @@ def prepare(env: dict, submits: int) -> dict:
 
     from app import create_app
     from commands import enable_commune
-    from domain import validation
-    from domain.catalog import CATALOG
     from extensions import db
-    from models import Citizen, Draft, Upload
-    from services import otp, storage
+    from models import Citizen
+    from services import otp
     from services.submission import create_dossier
-    from tests.domain.sample_answers import valid_birth_answers
-    from tests.helpers import jpeg_bytes
+    from tests.office.helpers import add_complete_draft
 
     app = create_app()
-    photo = jpeg_bytes()
-    group = next(g for g in CATALOG["groups"] if g["id"] == "khai-sinh")
-    answers = validation.clean_answers("khai-sinh", group["procedures"], valid_birth_answers())
-    required = [
-        a["id"]
-        for a in validation.attachments_for("khai-sinh", group["procedures"], answers)
-        if a.get("required")
-    ]
-
-    def draft_for(citizen_id: int) -> Draft:
-        draft = Draft(
-            id=str(uuid.uuid4()),
-            citizen_id=citizen_id,
-            commune_code="05665",
-            group_id="khai-sinh",
-            procedure_ids=group["procedures"],
-            answers=answers,
-            edited_at={},
-        )
-        db.session.add(draft)
-        for attachment_id in required:
-            db.session.add(
-                Upload(
-                    id=str(uuid.uuid4()), citizen_id=citizen_id, draft_id=draft.id,
-                    attachment_id=attachment_id, client_id=uuid.uuid4().hex,
-                    storage_key=storage.save(photo), mime="image/jpeg", size=len(photo),
-                    width=800, height=600, sha256="0" * 64,
-                )
-            )  # fmt: skip
-        return draft
 
     def session_of(citizen_id: int | None) -> tuple[str, str]:
         client = app.test_client()
@@ -144,7 +111,7 @@ def prepare(env: dict, submits: int) -> dict:
         owner = Citizen(phone=f"+84{PHONE_BASE:09d}")
         db.session.add(owner)
         db.session.flush()
-        lookup_draft = draft_for(owner.id)
+        lookup_draft = add_complete_draft(owner.id)
         db.session.commit()
         lookup_code = create_dossier(owner.id, lookup_draft, uuid.uuid4().hex).code
 
@@ -153,7 +120,7 @@ def prepare(env: dict, submits: int) -> dict:
             citizen = Citizen(phone=f"+84{PHONE_BASE + i:09d}")
             db.session.add(citizen)
             db.session.flush()
-            people.append((citizen, draft_for(citizen.id)))
+            people.append((citizen, add_complete_draft(citizen.id)))
         db.session.commit()
         for citizen, draft in people:
             otp.issue_code(citizen.phone, "submit", draft.id)

@@ -10,8 +10,8 @@ import pytest
 
 from commands import enable_commune
 from extensions import db
-from models import Dossier, Draft, Passkey, Upload
-from tests.office.helpers import add_upload, create_submitted_dossier, officer_client
+from models import Dossier, Passkey, Upload
+from tests.office.helpers import add_started_draft, create_submitted_dossier, officer_client
 
 OTHER_COMMUNE = "02143"
 OWNER_PHONE = "+84912345678"
@@ -63,18 +63,7 @@ def _citizen_things(phone: str, commune: str = "05665") -> dict:
     dossier_upload = db.session.scalars(
         db.select(Upload.id).where(Upload.dossier_id == dossier.id)
     ).first()
-    draft = Draft(
-        id=str(uuid.uuid4()),
-        citizen_id=dossier.citizen_id,
-        commune_code="05665",
-        group_id="khai-sinh",
-        procedure_ids=["dang-ky-khai-sinh"],
-        answers={},
-        edited_at={},
-    )
-    db.session.add(draft)
-    db.session.flush()
-    add_upload(dossier.citizen_id, draft.id, "giay-chung-sinh")
+    draft = add_started_draft(dossier.citizen_id)
     db.session.add(
         Passkey(
             credential_id=uuid.uuid4().bytes,

@@ -24,8 +24,6 @@ import pytest
 from sqlalchemy import func, select
 
 from app import create_app
-from domain import validation
-from domain.catalog import CATALOG
 from domain.dossier_code import parse_code
 from extensions import db
 from models import Citizen, DailySequence, Dossier, DossierEvent, Draft, ProcedureProgress, Upload
@@ -33,8 +31,7 @@ from services import otp, storage
 from tests import databases
 from tests.conftest import last_code
 from tests.conftest import test_config as app_config
-from tests.domain.sample_answers import valid_birth_answers
-from tests.office.helpers import add_upload
+from tests.office.helpers import add_complete_draft
 
 ROOT = Path(__file__).resolve().parent.parent
 SUBMITS = 24
@@ -103,28 +100,13 @@ def world(template_db, tmp_path):
     uri = databases.copy_of(template_db, tmp_path, "crash")
     config = {**app_config(tmp_path, uri), "OTP_TTL_SECONDS": 3600}
     app = create_app(config)
-    group = next(g for g in CATALOG["groups"] if g["id"] == "khai-sinh")
-    answers = validation.clean_answers("khai-sinh", group["procedures"], valid_birth_answers())
-    required = [
-        a["id"]
-        for a in validation.attachments_for("khai-sinh", group["procedures"], answers)
-        if a.get("required")
-    ]
     people = []
     with app.app_context():
         for i in range(SUBMITS):
             citizen = Citizen(phone=f"+8491200{i:04d}")
             db.session.add(citizen)
             db.session.flush()
-            draft = Draft(
-                id=str(uuid.uuid4()), citizen_id=citizen.id, commune_code="05665",
-                group_id="khai-sinh", procedure_ids=group["procedures"], answers=answers,
-                edited_at={},
-            )  # fmt: skip
-            db.session.add(draft)
-            db.session.flush()
-            for attachment_id in required:
-                add_upload(citizen.id, draft.id, attachment_id)
+            draft = add_complete_draft(citizen.id)
             db.session.commit()
             otp.issue_code(citizen.phone, "submit", draft.id)
             people.append((citizen.id, citizen.phone, draft.id))

@@ -38,3 +38,18 @@ class VirtualAuthenticator:
         self.cdp.send(
             "WebAuthn.addCredential", {"authenticatorId": self.id, "credential": credential}
         )
+
+
+def passkey_page(browser, live_app, device: dict):
+    """A page of a fresh context on http://localhost:<port>, with a virtual
+    authenticator; for a fixture to `yield from`. A JavaScript error on the
+    page fails the test."""
+    context = browser.new_context(base_url=f"http://localhost:{live_app.live.port}", **device)
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.authenticator = VirtualAuthenticator(page)
+    yield page
+    context.close()
+    assert errors == [], f"JavaScript errors on the page: {errors}"

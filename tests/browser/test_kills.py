@@ -17,10 +17,9 @@ from extensions import db
 from models import Citizen, Dossier, Upload
 from tests.api.flow import complete_draft
 from tests.browser.offline import device
-from tests.browser.test_offline import PROCEDURES, fill_pages, sections, start_group_one
+from tests.browser.test_offline import PROCEDURES, open_first_photo_page
 from tests.browser.walk import photo
 from tests.conftest import Api, last_code
-from tests.domain.sample_answers import valid_birth_answers
 
 KILLS_DURING_UPLOAD = 10
 KILLS_DURING_SUBMIT = 10
@@ -69,11 +68,7 @@ def test_killing_the_page_during_photo_uploads_loses_no_photo_and_stores_none_tw
 ):
     rng = random.Random(20261124)
     page = phone_context.new_page()
-    answers = valid_birth_answers()
-    start_group_one(page, live_app)
-    fill_pages(page, sections(answers), answers)
-    expect(page.get_by_role("heading", name="Tờ khai đăng ký khai sinh đã ký")).to_be_visible()
-    draft_id = page.url.split("/ho-so/nhap/")[1].split("#")[0]
+    draft_id = open_first_photo_page(page, live_app)
     targets = ["to-khai-khai-sinh", "giay-chung-sinh", "to-khai-tk1-ts"]
     kept_before = []
     for round_ in range(KILLS_DURING_UPLOAD):

@@ -4,7 +4,7 @@ first passkey; the next sign-in asks for the passkey after the password."""
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.authenticator import VirtualAuthenticator
+from tests.browser.authenticator import passkey_page
 from tests.office.helpers import PASSWORD, create_officer
 
 DESK = {"viewport": {"width": 1280, "height": 900}, "locale": "vi-VN"}
@@ -16,15 +16,7 @@ def desk(browser, live_app):
     live_app.config["OFFICER_PASSKEY_REQUIRED"] = True
     with live_app.app_context():
         create_officer("tu-phap", username="hoa")
-    context = browser.new_context(base_url=f"http://localhost:{live_app.live.port}", **DESK)
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    errors = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.authenticator = VirtualAuthenticator(page)
-    yield page
-    context.close()
-    assert errors == [], f"JavaScript errors on the page: {errors}"
+    yield from passkey_page(browser, live_app, DESK)
 
 
 def password(page):

@@ -45,6 +45,16 @@ def fill_pages(page, section_ids, answers):
         page.get_by_role("button", name="Tiếp tục").click()
 
 
+def open_first_photo_page(page, app) -> str:
+    """Signs in, fills every answer of group one, stops on its first photo
+    page (the signed birth declaration, two pages at most); returns the draft id."""
+    answers = valid_birth_answers()
+    start_group_one(page, app)
+    fill_pages(page, sections(answers), answers)
+    expect(page.get_by_role("heading", name="Tờ khai đăng ký khai sinh đã ký")).to_be_visible()
+    return page.url.split("/ho-so/nhap/")[1].split("#")[0]
+
+
 def take_photos(page, tmp_path, answers) -> int:
     taken = 0
     for attachment in validation.attachments_for("khai-sinh", PROCEDURES, answers):

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from extensions import db
 from models import Dossier, Passkey
-from tests.browser.authenticator import VirtualAuthenticator
+from tests.browser.authenticator import passkey_page
 from tests.browser.conftest import PHONE
 from tests.browser.walk import filed_code, sign_in, walk_to_confirmation
 from tests.conftest import make_citizen, read_sms
@@ -21,15 +21,7 @@ SIGN_IN_BUTTON = "Đăng nhập bằng khóa đăng nhập"
 @pytest.fixture
 def phone(browser, live_app):
     """A phone with a fingerprint-unlocked passkey store, on http://localhost:<port>."""
-    context = browser.new_context(base_url=f"http://localhost:{live_app.live.port}", **PHONE)
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    errors = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.authenticator = VirtualAuthenticator(page)
-    yield page
-    context.close()
-    assert errors == [], f"JavaScript errors on the page: {errors}"
+    yield from passkey_page(browser, live_app, PHONE)
 
 
 def passkey_row(app) -> Passkey:

@@ -10,9 +10,8 @@ a sync is under way is sent by a sync that follows it.
 from playwright.sync_api import expect
 
 from tests.browser.test_kills import local_photos, server_photos, settle
-from tests.browser.test_offline import fill_pages, sections, start_group_one
+from tests.browser.test_offline import open_first_photo_page
 from tests.browser.walk import photo
-from tests.domain.sample_answers import valid_birth_answers
 
 FULL_ATTACHMENT = "to-khai-khai-sinh"  # two pages at most
 
@@ -31,11 +30,7 @@ REPLACE_ONE_PAGE = """async ([draftId, attachmentId]) => {
 
 def test_a_retake_of_a_full_attachment_reaches_the_server(phone_context, live_app, tmp_path):
     page = phone_context.new_page()
-    answers = valid_birth_answers()
-    start_group_one(page, live_app)
-    fill_pages(page, sections(answers), answers)
-    expect(page.get_by_role("heading", name="Tờ khai đăng ký khai sinh đã ký")).to_be_visible()
-    draft_id = page.url.split("/ho-so/nhap/")[1].split("#")[0]
+    draft_id = open_first_photo_page(page, live_app)
     for name in ("a.jpg", "b.jpg"):
         page.get_by_label("Chụp ảnh").set_input_files(photo(tmp_path, name))
     expect(page.locator(".photos li")).to_have_count(2)

@@ -75,17 +75,32 @@ def create_submitted_dossier(
     receipt_sms: bool = False,
 ) -> str:
     """A dossier as the wizard files it (its photos included); returns its code."""
-    group = next(g for g in CATALOG["groups"] if g["id"] == group_id)
-    procedure_ids = procedure_ids or group["procedures"]
     citizen = db.session.scalars(db.select(Citizen).where(Citizen.phone == phone)).first()
     if citizen is None:
         citizen = Citizen(phone=phone)
         db.session.add(citizen)
         db.session.flush()
-    answers = answers or answers_for(group_id, email)
+    draft = add_complete_draft(
+        citizen.id, group_id, procedure_ids, commune, answers or answers_for(group_id, email)
+    )
+    db.session.commit()
+    return create_dossier(citizen.id, draft, uuid.uuid4().hex, receipt_sms=receipt_sms).code
+
+
+def add_complete_draft(
+    citizen_id: int,
+    group_id: str = "khai-sinh",
+    procedure_ids: list[str] | None = None,
+    commune: str = "05665",
+    answers: dict | None = None,
+) -> Draft:
+    """A draft ready to submit, its required photos uploaded (not committed)."""
+    group = next(g for g in CATALOG["groups"] if g["id"] == group_id)
+    procedure_ids = procedure_ids or group["procedures"]
+    answers = answers or answers_for(group_id, email=None)
     draft = Draft(
         id=str(uuid.uuid4()),
-        citizen_id=citizen.id,
+        citizen_id=citizen_id,
         commune_code=commune,
         group_id=group_id,
         procedure_ids=procedure_ids,
@@ -96,9 +111,27 @@ def create_submitted_dossier(
     db.session.flush()
     for attachment in validation.attachments_for(group_id, procedure_ids, draft.answers):
         if attachment.get("required"):
-            add_upload(citizen.id, draft.id, attachment["id"])
-    db.session.commit()
-    return create_dossier(citizen.id, draft, uuid.uuid4().hex, receipt_sms=receipt_sms).code
+            add_upload(citizen_id, draft.id, attachment["id"])
+    return draft
+
+
+def add_started_draft(citizen_id: int, photos: int = 1) -> Draft:
+    """A draft just begun: no answers yet, `photos` pages of the birth
+    certificate (not committed)."""
+    draft = Draft(
+        id=str(uuid.uuid4()),
+        citizen_id=citizen_id,
+        commune_code="05665",
+        group_id="khai-sinh",
+        procedure_ids=["dang-ky-khai-sinh"],
+        answers={},
+        edited_at={},
+    )
+    db.session.add(draft)
+    db.session.flush()
+    for _ in range(photos):
+        add_upload(citizen_id, draft.id, "giay-chung-sinh")
+    return draft
 
 
 @cache

@@ -14,7 +14,7 @@ from models import Draft, OtpChallenge, Upload
 from models.base import utcnow
 from services import storage
 from services.retention import purge
-from tests.office.helpers import add_upload, create_submitted_dossier
+from tests.office.helpers import add_started_draft, create_submitted_dossier
 
 OLD = timedelta(days=31)
 
@@ -29,19 +29,7 @@ def make_citizen_id() -> int:
 
 
 def make_draft(citizen_id: int, age: timedelta, photos: int = 1) -> str:
-    draft = Draft(
-        id=str(uuid.uuid4()),
-        citizen_id=citizen_id,
-        commune_code="05665",
-        group_id="khai-sinh",
-        procedure_ids=["dang-ky-khai-sinh"],
-        answers={},
-        edited_at={},
-    )
-    db.session.add(draft)
-    db.session.flush()
-    for _ in range(photos):
-        add_upload(citizen_id, draft.id, "giay-chung-sinh")
+    draft = add_started_draft(citizen_id, photos)
     db.session.commit()
     draft.updated_at = utcnow() - age
     db.session.commit()
