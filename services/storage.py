@@ -4,7 +4,7 @@ import os
 import secrets
 from pathlib import Path
 
-from flask import current_app
+from flask import Response, current_app
 
 
 def _path(key: str) -> Path:
@@ -37,3 +37,14 @@ def load(key: str) -> bytes:
 
 def delete(key: str) -> None:
     _path(key).unlink(missing_ok=True)
+
+
+def photo_response(upload) -> Response:
+    """One page of a citizen's papers, for its owner or an officer.
+
+    Never kept by any cache: not a proxy's, and not the browser's on a phone
+    that the next person in line may use after the citizen signs out.
+    """
+    response = Response(load(upload.storage_key), mimetype=upload.mime)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -1,7 +1,7 @@
 import re
 import uuid
 
-from flask import Response, current_app, jsonify, request
+from flask import current_app, jsonify, request
 from sqlalchemy import func, select
 
 from blueprints.api import bp
@@ -139,6 +139,4 @@ def get_upload(citizen, upload_id: str):
     upload = db.session.get(Upload, upload_id)
     if upload is None or upload.citizen_id != citizen.id:
         raise not_found("ảnh")
-    response = Response(storage.load(upload.storage_key), mimetype=upload.mime)
-    response.headers["Cache-Control"] = "private, max-age=86400"
-    return response
+    return storage.photo_response(upload)

@@ -1,6 +1,6 @@
 """The queue, one dossier with every answer and photo, and the photos themselves."""
 
-from flask import Response, abort, get_flashed_messages, redirect, render_template, request, url_for
+from flask import abort, get_flashed_messages, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
@@ -144,7 +144,4 @@ def photo(officer, code: str, upload_id: str):
     upload = db.session.get(Upload, upload_id)
     if upload is None or upload.dossier_id != dossier.id:
         abort(404)
-    response = Response(storage.load(upload.storage_key), mimetype=upload.mime)
-    # Personal papers: never in a shared cache, never kept after the session.
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return storage.photo_response(upload)

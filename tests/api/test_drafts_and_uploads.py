@@ -74,6 +74,8 @@ def test_an_uploaded_photo_is_re_encoded_without_metadata_and_served_to_its_owne
     assert image.status_code == 200
     assert image.mimetype == "image/jpeg"
     assert not Image.open(io.BytesIO(image.data)).getexif()
+    # A shared phone keeps no copy of the citizen's papers in its browser cache.
+    assert image.headers["Cache-Control"] == "private, no-store"
 
 
 def test_a_retried_upload_with_the_same_client_id_is_not_stored_twice(api):

@@ -133,6 +133,19 @@ def test_photos_sent_with_the_dossier_cannot_be_deleted_but_new_ones_can(app, as
     assert api.delete(f"/dossiers/{asked}/uploads/{new}").status_code == 204
 
 
+def test_the_citizens_supplement_photos_are_never_kept_in_the_phones_cache(app, asked, citizen):
+    new = upload(citizen, asked).get_json()
+    with app.app_context():
+        sent = db.session.scalars(
+            db.select(Upload.id).where(Upload.dossier_id.is_not(None), Upload.draft_id.is_not(None))
+        ).first()
+    # The supplement page shows both: the papers sent with the dossier and the new ones.
+    for url in (new["url"], f"/api/v1/uploads/{sent}"):
+        photo = citizen.get(url)
+        assert photo.status_code == 200
+        assert photo.headers["Cache-Control"] == "private, no-store"
+
+
 def test_photos_are_refused_when_no_supplement_is_asked(app):
     with app.app_context():
         code = create_submitted_dossier()
