@@ -151,6 +151,12 @@ def resend():
 
 @bp.post("/dang-xuat")
 def sign_out():
+    response = redirect(url_for("citizen.home"))
     if EmptyForm().validate_on_submit():
         session.clear()
-    return redirect(url_for("citizen.home"))
+        # A shared phone: the browser's HTTP cache may still hold this
+        # citizen's photos (served with max-age before they were no-store).
+        # Not "storage": that would also remove the service worker and the
+        # offline app; static/js/leave.js empties what the app keeps itself.
+        response.headers["Clear-Site-Data"] = '"cache"'
+    return response

@@ -1,5 +1,6 @@
 """Phone sign-in with an SMS code: the rules a citizen meets."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -123,3 +124,29 @@ def test_codes_per_phone_are_capped_per_hour(client, app):
 def test_signing_in_from_too_many_numbers_from_one_ip_is_rate_limited(client, app):
     statuses = [ask_for_code(client, f"09123400{i:02d}").status_code for i in range(21)]
     assert statuses[-1] == 429
+
+
+def sign_out_token(client) -> str:
+    """The token of the sign-out form on "Hồ sơ của tôi"."""
+    page = client.get("/ho-so")
+    assert 'action="/dang-nhap/dang-xuat"' in page.text
+    return re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+
+
+def test_signing_out_ends_the_session_and_clears_the_phones_http_cache(client, app):
+    ask_for_code(client)
+    enter_code(client, last_code(app, "+84912345678"))
+    token = sign_out_token(client)
+
+    # Without the form's token nothing happens: no cross-site sign-out.
+    refused = client.post("/dang-nhap/dang-xuat")
+    assert refused.status_code == 400
+    assert "Clear-Site-Data" not in refused.headers
+    assert client.get("/api/v1/dossiers").status_code == 200
+
+    response = client.post("/dang-nhap/dang-xuat", data={"csrf_token": token})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
+    # The cache only: "storage" would also remove the offline app.
+    assert response.headers["Clear-Site-Data"] == '"cache"'
+    assert client.get("/api/v1/dossiers").status_code == 401
