@@ -88,3 +88,25 @@ export async function storageRoom() {
     return { ok: true };
   }
 }
+
+// Kept when a citizen signs out: the same for everyone, and needed offline.
+export const SHARED_META = ['catalog', 'communes'];
+
+// Signing out on a shared phone: every draft, photo and outbox item goes,
+// and every meta record but the shared ones (the account's phone number
+// among them), all in one transaction, so nothing is left half erased.
+export async function forgetCitizen() {
+  const d = await db();
+  const transaction = d.transaction(['drafts', 'photos', 'outbox', 'meta'], 'readwrite');
+  const done = new Promise((resolve, reject) => {
+    transaction.oncomplete = resolve;
+    transaction.onabort = transaction.onerror = () => reject(transaction.error);
+  });
+  for (const store of ['drafts', 'photos', 'outbox']) transaction.objectStore(store).clear();
+  const meta = transaction.objectStore('meta');
+  const keys = meta.getAllKeys();
+  keys.onsuccess = () => {
+    for (const key of keys.result) if (!SHARED_META.includes(key)) meta.delete(key);
+  };
+  await done;
+}
