@@ -1,5 +1,11 @@
 // The JSON API client, for pages and the service worker alike: CSRF header,
-// JSON bodies, errors as Vietnamese messages, offline told apart.
+// JSON bodies, errors as Vietnamese messages, offline told apart, and a
+// deadline on every request: on rural 3G a request can neither answer nor
+// fail ("lie-fi"), and a phone that waits on it for ever loses the citizen.
+// A request past its deadline is treated as offline: the answers stay on the
+// phone and the outbox tries again. Retrying is safe: the server merges
+// answers by edit time, knows a photo by its client id and a submission by
+// its idempotency key.
 let csrfToken = '';
 
 export function setCsrf(token) {
@@ -23,6 +29,66 @@ export class ApiError extends Error {
 export const OFFLINE_MESSAGE =
   'Không kết nối được máy chủ. Thông tin bạn nhập vẫn được lưu trên điện thoại; ' +
   'hãy kiểm tra mạng rồi thử lại.';
+export const SLOW_MESSAGE =
+  'Mạng chậm quá nên máy chủ chưa trả lời kịp. Thông tin bạn nhập vẫn được lưu trên ' +
+  'điện thoại; ứng dụng sẽ tự thử lại.';
+
+// A JSON call answers in well under a second on a working 3G link (400 ms
+// of latency, a few kB): eight seconds means the link is not working.
+export const JSON_DEADLINE_MS = 8000;
+// An upload also gets the time its bytes take at 64 kbit/s, below what a
+// weak 3G link still carries: a 350 kB photo gets about 52 s.
+const SLOW_LINK_BYTES_PER_SECOND = 8000;
+
+function bodyBytes(body) {
+  if (!(body instanceof FormData)) return 0;
+  let bytes = 0;
+  for (const [, value] of body.entries()) bytes += typeof value === 'string' ? value.length : value.size;
+  return bytes;
+}
+
+export function deadlineFor(body) {
+  return JSON_DEADLINE_MS + Math.ceil((bodyBytes(body) / SLOW_LINK_BYTES_PER_SECOND) * 1000);
+}
+
+// fetch() and the reading of its body, both within `ms`. Resolves to
+// { response, data } (data: parsed JSON or null); throws an offline
+// ApiError when the network fails or the deadline passes.
+export async function fetchWithin(url, options, ms) {
+  const controller = typeof AbortController === 'function' ? new AbortController() : null;
+  let timer;
+  const late = new Promise((_, reject) => {
+    timer = setTimeout(() => {
+      if (controller) controller.abort();
+      reject(new ApiError(0, 'offline', SLOW_MESSAGE, null, { timedOut: true }));
+    }, ms);
+  });
+  const work = (async () => {
+    let response;
+    try {
+      response = await fetch(url, controller ? { ...options, signal: controller.signal } : options);
+    } catch {
+      throw new ApiError(0, 'offline', OFFLINE_MESSAGE);
+    }
+    let data = null;
+    if (response.status !== 204) {
+      try {
+        data = await response.json();
+      } catch {
+        data = null; // not JSON, or the body was cut: told apart by the caller
+      }
+    }
+    return { response, data };
+  })();
+  try {
+    // The race, not only the abort, ends the wait: a browser without
+    // AbortController, or one whose abort does not reach a stuck body.
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
+    work.catch(() => {}); // the loser's failure is not an unhandled rejection
+  }
+}
 
 export async function refreshCsrf() {
   const token = await api('GET', '/csrf-token');
@@ -40,25 +106,15 @@ export async function api(method, path, body, { retryCsrf = true } = {}) {
     headers['Content-Type'] = 'application/json';
     options.body = JSON.stringify(body);
   }
-  let response;
-  try {
-    response = await fetch('/api/v1' + path, options);
-  } catch {
-    throw new ApiError(0, 'offline', OFFLINE_MESSAGE);
-  }
+  const { response, data } = await fetchWithin('/api/v1' + path, options, deadlineFor(body));
   if (response.status === 204) return null;
-  let data = null;
-  try {
-    data = await response.json();
-  } catch {
-    data = null;
+  if (!data && (response.ok || response.status >= 500)) {
+    // Every answer of ours is JSON: without it, the body was cut on the way
+    // or a proxy answered in our place. Either way the network failed.
+    throw new ApiError(0, 'offline', OFFLINE_MESSAGE);
   }
   if (response.ok) return data;
   const error = (data && data.error) || {};
-  if (!data && response.status >= 500) {
-    // A proxy's error page or a cut connection, not our API: treat as offline.
-    throw new ApiError(0, 'offline', OFFLINE_MESSAGE);
-  }
   if (error.code === 'csrf' && retryCsrf) {
     // A token that aged out while the phone slept or the dossier waited in
     // the outbox: get a new one and replay once.

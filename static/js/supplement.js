@@ -1,28 +1,20 @@
 // The supplement page: photograph the papers the office asked for again.
 // Each photo is shrunk on the phone (shrink.js), then sent on its own, so one
 // failed upload on a weak connection never loses the others.
+import { api, newId, setCsrf } from './api.js';
+
 const root = document.getElementById('supplement');
+if (root) setCsrf(root.dataset.csrf);
 
-function newId() {
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-}
-
+// The API client's deadline and messages; a failure that is the network's
+// gets this page's own advice, since nothing here is kept on the phone.
 async function send(method, path, body) {
-  const response = await fetch('/api/v1' + path, {
-    method,
-    body,
-    credentials: 'same-origin',
-    headers: { 'X-CSRFToken': root.dataset.csrf, Accept: 'application/json' },
-  });
-  if (response.ok) return response.status === 204 ? null : response.json();
-  let message = 'Không gửi được ảnh. Hãy kiểm tra kết nối mạng rồi thử lại.';
   try {
-    message = (await response.json()).error.message || message;
-  } catch {
-    // not JSON (e.g. a proxy's error page): keep the general message
+    return await api(method, path, body);
+  } catch (error) {
+    if (error.offline) throw new Error('Không gửi được ảnh vì mạng yếu hoặc mất mạng. Hãy chọn lại ảnh khi có mạng.');
+    throw error;
   }
-  throw new Error(message);
 }
 
 function tile(section, upload, src) {
