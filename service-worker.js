@@ -42,28 +42,109 @@ async function fromShell(request, options) {
   return cache.match(request, options);
 }
 
+// Resolves to what `promise` gives within `ms`, else to `late` (the promise
+// goes on). On lie-fi a request neither answers nor fails; nothing here may
+// wait on one for ever.
+function within(promise, ms, late = null) {
+  let timer;
+  const deadline = new Promise((resolve) => {
+    timer = setTimeout(resolve, ms, late);
+  });
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
+}
+
+// A navigation the network has not answered in this time gets the app
+// shell or the offline page; on a working 3G link a page takes about 1 s.
+const NAVIGATION_DEADLINE_MS = 5000;
+// Static files are precached; one that is not (a new icon) may wait longer.
+const STATIC_DEADLINE_MS = 15000;
+const CATALOG_DEADLINE_MS = 8000;
+const TOO_LATE = Symbol('too late');
+
 async function staticFile(request) {
   // Each version's cache was filled at install, so the ?v= content hash is
   // not needed to tell versions apart here.
-  return (await fromShell(request, { ignoreSearch: true })) || fetch(request);
+  const kept = await fromShell(request, { ignoreSearch: true });
+  if (kept) return kept;
+  const response = await within(fetch(request), STATIC_DEADLINE_MS, TOO_LATE);
+  return response === TOO_LATE ? Response.error() : response;
 }
 
-async function page(request) {
-  try {
-    // Pages carry the citizen's CSRF token and answers: always from the
-    // network, never stored.
-    return await fetch(request);
-  } catch {
-    const path = new URL(request.url).pathname;
-    const fallback = WIZARD_PAGES.test(path) ? APP_SHELL : OFFLINE;
-    return (await fromShell(fallback)) || Response.error();
+// Pages that came after their deadline, kept in this worker's memory (never
+// on disk: they carry the citizen's answers and CSRF token) for the reload
+// of the fallback page that was shown meanwhile (static/js/late-page.js).
+// url -> { arrived: Promise<boolean>, response: Response | null, at }
+const latePages = new Map();
+const LATE_PAGE_KEPT_MS = 2 * 60 * 1000;
+
+function forgetOldLatePages() {
+  for (const [url, late] of latePages) {
+    if (Date.now() - late.at > LATE_PAGE_KEPT_MS) latePages.delete(url);
   }
+}
+
+function keepLatePage(url, network) {
+  const late = { response: null, at: Date.now() };
+  late.arrived = network.then(
+    (response) => {
+      late.response = response;
+      late.at = Date.now();
+      return true;
+    },
+    () => {
+      latePages.delete(url);
+      return false;
+    },
+  );
+  latePages.set(url, late);
+  return late.arrived;
+}
+
+// The whole page, read within the deadline: a page whose first bytes come
+// and the rest drips for minutes would leave a half-drawn screen.
+async function wholePage(request) {
+  const response = await fetch(request);
+  if (response.type === 'opaqueredirect' || response.status === 204) return response;
+  const body = await response.arrayBuffer();
+  return new Response(body, {
+    status: response.status, statusText: response.statusText, headers: response.headers,
+  });
+}
+
+async function fallbackFor(request) {
+  const path = new URL(request.url).pathname;
+  const fallback = WIZARD_PAGES.test(path) ? APP_SHELL : OFFLINE;
+  return (await fromShell(fallback)) || Response.error();
+}
+
+async function page(event) {
+  const { request } = event;
+  forgetOldLatePages();
+  const kept = latePages.get(request.url);
+  if (kept && kept.response) {
+    latePages.delete(request.url); // given once: the next visit asks the network again
+    return kept.response;
+  }
+  // Pages carry the citizen's CSRF token and answers: from the network,
+  // never stored on disk.
+  const network = wholePage(request);
+  let response;
+  try {
+    response = await within(network, NAVIGATION_DEADLINE_MS, TOO_LATE);
+  } catch {
+    return fallbackFor(request); // no network at all
+  }
+  if (response !== TOO_LATE) return response;
+  // Too slow: the fallback now, and the real page when it comes.
+  event.waitUntil(keepLatePage(request.url, network));
+  return fallbackFor(request);
 }
 
 async function catalog(request) {
   const cache = await caches.open(SHELL);
   try {
-    const response = await fetch(request);
+    const response = await within(fetch(request), CATALOG_DEADLINE_MS, TOO_LATE);
+    if (response === TOO_LATE) return (await cache.match(request)) || Response.error();
     if (response.ok) await cache.put(request, response.clone());
     return response;
   } catch {
@@ -71,11 +152,22 @@ async function catalog(request) {
   }
 }
 
+// The fallback page asks whether its real page is on the way, and is told
+// again when it has come ('ready') or will not ('none').
+async function answerLatePage(source, url) {
+  const late = latePages.get(url);
+  if (!late) return source.postMessage({ type: 'late-page', url, state: 'none' });
+  if (late.response) return source.postMessage({ type: 'late-page', url, state: 'ready' });
+  source.postMessage({ type: 'late-page', url, state: 'pending' });
+  const arrived = await late.arrived;
+  return source.postMessage({ type: 'late-page', url, state: arrived ? 'ready' : 'none' });
+}
+
 self.addEventListener('fetch', (event) => {
   const { request } = event;
   const url = new URL(request.url);
   if (request.method !== 'GET' || url.origin !== self.location.origin) return;
-  if (request.mode === 'navigate') event.respondWith(page(request));
+  if (request.mode === 'navigate') event.respondWith(page(event));
   else if (url.pathname === '/api/v1/catalog') event.respondWith(catalog(request));
   else if (url.pathname.startsWith('/static/') || url.pathname === '/manifest.json') {
     event.respondWith(staticFile(request));
@@ -87,6 +179,10 @@ self.addEventListener('sync', (event) => {
 });
 
 self.addEventListener('message', (event) => {
-  if (event.data === 'process-outbox') event.waitUntil(processOutbox());
-  if (event.data === 'version' && event.source) event.source.postMessage({ version: VERSION });
+  const { data, source } = event;
+  if (data === 'process-outbox') event.waitUntil(processOutbox());
+  // Signing out on a shared phone: nothing of this citizen stays here.
+  if (data === 'forget-citizen') latePages.clear();
+  if (data && data.type === 'late-page' && source) event.waitUntil(answerLatePage(source, data.url));
+  if (data === 'version' && source) source.postMessage({ version: VERSION });
 });

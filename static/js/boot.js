@@ -6,6 +6,10 @@ if ('serviceWorker' in navigator) {
     .catch(() => {}); // the site still works, only without offline use
 }
 
+// The app shell and the offline page stand in for a page the network was
+// too slow or unable to give: late-page.js opens the real one when it comes.
+if (document.querySelector('[data-fallback]')) import('./late-page.js');
+
 async function sendWaiting() {
   if (!('indexedDB' in window)) return;
   // A first visit has no database yet: don't load the outbox code for nothing.
