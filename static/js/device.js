@@ -3,7 +3,7 @@
 // the wizard's last step.
 import { add, el } from './dom.js';
 import {
-  events, LABELS, processOutbox, provideAssertion, provideCode, resendCode,
+  events, LABELS, processOutbox, provideAssertion, provideCode, resendCode, sendNow,
 } from './outbox.js';
 import { confirmSubmission, problemText } from './passkeys.js';
 import { all } from './store.js';
@@ -37,6 +37,27 @@ function passkeyForm(item) {
     }, 'Dùng mã SMS thay thế'));
 }
 
+const clock = (ms) => new Date(ms).toLocaleTimeString('vi-VN', {
+  hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false,
+});
+
+// When it will try again, and the way not to wait for that.
+function waitingHints(item) {
+  const retrying = item.next_try_at > Date.now();
+  const hint = el('p', { class: 'hint' }, !navigator.onLine
+    ? 'Sẽ tự gửi khi điện thoại có mạng trở lại. Bạn có thể đóng ứng dụng.'
+    : retrying
+      ? `Sẽ tự thử gửi lại lúc ${clock(item.next_try_at)}. Thông tin và ảnh vẫn được lưu trên điện thoại.`
+      : 'Đang chờ gửi lên máy chủ.');
+  if (!retrying) return [hint];
+  const now = el('button', { class: 'button secondary', type: 'button' }, 'Gửi lại ngay');
+  now.addEventListener('click', () => {
+    now.disabled = true; // the redraw for 'Đang gửi' brings a fresh item
+    sendNow(item.draft_id).catch(() => {});
+  });
+  return [hint, now];
+}
+
 const label = (item) => (item.state === 'need_code' && item.via === 'passkey'
   ? 'Chờ xác nhận' : LABELS[item.state] || item.state);
 
@@ -44,11 +65,7 @@ function outboxItem(item) {
   const box = el('li', { class: 'outbox-item', 'data-state': item.state, 'data-draft': item.draft_id },
     el('strong', {}, item.title), ' ', el('span', { class: 'tag' }, label(item)));
   if (item.message) add(box, el('p', { class: item.state === 'error' ? 'error' : 'hint' }, item.message));
-  if (item.state === 'waiting') {
-    add(box, el('p', { class: 'hint' }, navigator.onLine
-      ? 'Đang chờ gửi lên máy chủ.'
-      : 'Sẽ tự gửi khi điện thoại có mạng trở lại. Bạn có thể đóng ứng dụng.'));
-  }
+  if (item.state === 'waiting') add(box, ...waitingHints(item));
   if (item.state === 'need_code' && item.via === 'passkey') add(box, passkeyForm(item));
   else if (item.state === 'need_code') {
     const id = 'code-' + item.draft_id;
@@ -89,7 +106,8 @@ export async function renderDevice(container, { only } = {}) {
   // close the phone's keyboard and wipe a code being typed. So nothing is
   // touched when nothing shown changed, and an item that did not change
   // keeps its node (and what is typed in it) when another one did.
-  const signatureOf = (i) => JSON.stringify([i.state, i.message, i.via, i.dossier_code]);
+  const signatureOf = (i) =>
+    JSON.stringify([i.state, i.message, i.via, i.dossier_code, i.next_try_at || 0]);
   const whole = JSON.stringify([
     items.map((i) => [i.draft_id, signatureOf(i)]),
     open.map((d) => [d.id, d.title]),

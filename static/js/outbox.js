@@ -6,6 +6,7 @@
 // page (the browser asks for the fingerprint there, never in the worker);
 // the others get an SMS code.
 import { api, newId } from './api.js';
+import { asSoleSender } from './sole-sender.js';
 import { all, byDraft, get, put, remove, update } from './store.js';
 import { syncDraft } from './sync.js';
 
@@ -107,7 +108,7 @@ async function sendOne(item) {
   });
   await setItem(item.draft_id, {
     state: 'sent', code: '', assertion: null, dossier_code: result.code, url: result.url,
-    message: '',
+    message: '', attempts: 0, next_try_at: 0,
   });
   // The server holds it all now: free the phone's storage.
   for (const photo of photos) await remove('photos', photo.client_id);
@@ -115,8 +116,26 @@ async function sendOne(item) {
   return get('outbox', item.draft_id);
 }
 
+// Tries after a failed send, while a page is open: 5 s, 10 s, 20 s … up to
+// 5 minutes, each cut by up to half at random so that phones that lost the
+// network together (a cell tower's outage) do not all come back at once.
+export function retryDelay(attempts) {
+  const ceiling = Math.min(5 * 60 * 1000, 5000 * 2 ** Math.max(0, attempts - 1));
+  return Math.round(ceiling * (0.5 + Math.random() * 0.5));
+}
+
+async function retryLater(item, message) {
+  const attempts = ((await get('outbox', item.draft_id))?.attempts || 0) + 1;
+  return setItem(item.draft_id, {
+    state: 'waiting', message, attempts, next_try_at: Date.now() + retryDelay(attempts),
+  });
+}
+
 async function handleFailure(item, e) {
-  if (e.offline) return setItem(item.draft_id, { state: 'waiting', message: '' });
+  if (e.offline) {
+    return retryLater(item, e.timedOut
+      ? 'Mạng chậm quá nên chưa gửi được.' : 'Chưa kết nối được máy chủ nên chưa gửi được.');
+  }
   if (e.code === 'code_too_soon') {
     // Another tab or the worker asked a moment ago: that code is on its way.
     return setItem(item.draft_id, {
@@ -132,17 +151,21 @@ async function handleFailure(item, e) {
       state: 'need_code', via: 'passkey', assertion: null, message: e.message,
     });
   }
-  if (e.code === 'missing_photos') return setItem(item.draft_id, { state: 'waiting', message: e.message });
+  if (e.code === 'missing_photos') return retryLater(item, e.message);
   return setItem(item.draft_id, { state: 'error', message: e.message });
 }
 
 let running = null;
 let again = false;
+let retryTimer = null;
 
-async function runOnce() {
+// `dueOnly`: the retry timer's run, which leaves alone an item another
+// context has just tried (its next try is not due yet).
+async function runOnce(dueOnly) {
   for (const item of await pending()) {
     // Waits for the citizen: a code to type, or a passkey to touch.
     if (item.state === 'need_code' && !item.code && !item.assertion) continue;
+    if (dueOnly && item.state === 'waiting' && (item.next_try_at || 0) > Date.now()) continue;
     try {
       await sendOne(item);
     } catch (e) {
@@ -152,25 +175,49 @@ async function runOnce() {
   }
 }
 
-// Sends everything waiting; a call made while a run is going makes it run
-// once more at the end, so nothing queued meanwhile waits for the next event.
-export function processOutbox() {
+// One timer per page (or worker) for the soonest retry that is due.
+async function scheduleRetry() {
+  clearTimeout(retryTimer);
+  const times = (await pending())
+    .filter((i) => i.state === 'waiting' && i.next_try_at)
+    .map((i) => i.next_try_at);
+  if (!times.length) return;
+  const wait = Math.max(0, Math.min(...times) - Date.now());
+  retryTimer = setTimeout(() => processOutbox({ dueOnly: true }).catch(() => {}), wait);
+}
+
+// Sends everything waiting, once no other context is sending (a page and
+// the worker never work through the outbox together); a call made while a
+// run is going makes it run once more at the end, so nothing queued
+// meanwhile waits for the next event.
+export function processOutbox({ dueOnly = false } = {}) {
   if (running) {
     again = true;
     return running;
   }
   running = (async () => {
     try {
-      do {
-        again = false;
-        await runOnce();
-      } while (again);
+      await asSoleSender(async () => {
+        let onlyDue = dueOnly;
+        do {
+          again = false;
+          await runOnce(onlyDue);
+          onlyDue = false;
+        } while (again);
+      });
       return all('outbox');
     } finally {
       running = null;
+      scheduleRetry().catch(() => {});
     }
   })();
   return running;
+}
+
+// "Gửi lại ngay": the citizen does not wait for the timer.
+export async function sendNow(draftId) {
+  await setItem(draftId, { next_try_at: 0 });
+  return processOutbox();
 }
 
 export async function provideCode(draftId, code) {
