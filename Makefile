@@ -1,6 +1,7 @@
 # make run   - set everything up and start the app on http://127.0.0.1:$(PORT)
 # make test  - set everything up and run every test (real Chromium included)
 # make test-pg - the same suite against a throwaway PostgreSQL on loopback
+# make test-browser-repeat - the browser tests ROUNDS times under stress-ng load, flakes counted
 # make bench - server, photo and page figures into docs/benchmarks.md
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -9,8 +10,8 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 FLASK := $(BIN)/flask --app app
 
-.PHONY: help run setup db test test-pg lint format codes chromium fonts poppler postgresql wrk worker \
-	bench bench-shrink bench-web purge clean
+.PHONY: help run setup db test test-pg test-browser-repeat lint format codes chromium fonts poppler \
+	postgresql wrk stress-ng worker bench bench-shrink bench-web purge clean
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
 
@@ -69,11 +70,21 @@ wrk: ## Install Debian's wrk load generator (for make bench) when missing
 		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq wrk; \
 	fi
 
+stress-ng: ## Install Debian's stress-ng (the load of make test-browser-repeat) when missing
+	@if ! command -v stress-ng >/dev/null; then \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq stress-ng; \
+	fi
+
 test: setup chromium fonts poppler ## Run every test
 	$(BIN)/pytest -q
 
 test-pg: setup chromium fonts poppler postgresql ## Run every test against a throwaway PostgreSQL cluster on loopback
 	bash scripts/test-pg.sh
+
+ROUNDS ?= 10
+test-browser-repeat: setup chromium fonts poppler stress-ng ## The browser tests ROUNDS times (10) under stress-ng load, no retry; per-test passes and failures (PYTEST_ARGS="-k offline")
+	$(BIN)/python scripts/browser_repeat.py --rounds $(ROUNDS) -- $(PYTEST_ARGS)
 
 purge: db ## Delete drafts untouched for DRAFT_RETENTION_DAYS and unlinked photos
 	$(FLASK) purge
