@@ -1,7 +1,6 @@
 """Shared fixtures: an app on a real SQLite file migrated by Alembic, clients, sign-in."""
 
 import json
-import os
 import re
 from pathlib import Path
 
@@ -15,9 +14,6 @@ from tests import databases
 from tests.chromium import CHROMIUM, CHROMIUM_ARGS
 
 ROOT = Path(__file__).resolve().parent.parent
-# Lets context.route() see and abort the service worker's own fetches, so a
-# test can cut the network for the page and its worker alike.
-os.environ.setdefault("PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS", "1")
 
 
 @pytest.fixture(scope="session")

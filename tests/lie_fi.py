@@ -132,6 +132,8 @@ class LieFiProxy:
         self._default: _Link | None = None
         self._default_throttle: Throttle | None = None
         self.default = default
+        # No network at all: every connection is reset at once, and the app sees nothing.
+        self.offline = False
         self._listener = socket.create_server(("127.0.0.1", 0), backlog=128)
         self.port = self._listener.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
@@ -281,6 +283,9 @@ class LieFiProxy:
         abort = False
         try:
             self._track(client)
+            if self.offline:
+                abort = True
+                return
             head, rest = _read_head(client)
             if head is None:
                 return

@@ -223,3 +223,12 @@ def test_an_app_that_is_down_looks_like_a_network_error():
         port = probe.getsockname()[1]
     with LieFiProxy(port) as proxy, pytest.raises(ConnectionResetError):
         request(proxy, "GET", "/")
+
+
+def test_offline_resets_every_connection_and_the_app_hears_nothing(proxy, upstream):
+    proxy.offline = True
+    with pytest.raises((ConnectionResetError, http.client.RemoteDisconnected)):
+        request(proxy, "GET", "/text")
+    assert upstream.requests == []
+    proxy.offline = False
+    assert request(proxy, "GET", "/text")[0] == 200

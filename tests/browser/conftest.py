@@ -10,6 +10,7 @@ from app import create_app
 from extensions import db
 from tests import databases
 from tests.conftest import test_config
+from tests.lie_fi import LieFiProxy
 
 # Shared machines are slow and noisy: wait generously, never assert on time.
 expect.set_options(timeout=15_000)
@@ -52,8 +53,12 @@ def live_app(template_db, tmp_path):
     uri = databases.copy_of(template_db, tmp_path, "live")
     app = create_app(test_config(tmp_path, uri))
     app.live = LiveServer(app)
-    app.base_url = app.live.url
+    # The browser's network: the app behind a proxy that a test can make
+    # misbehave like a poor mobile link (tests/lie_fi.py); pass-through by default.
+    app.network = LieFiProxy(app.live.port)
+    app.base_url = app.network.url
     yield app
+    app.network.close()
     app.live.stop()
     with app.app_context():
         db.engine.dispose()

@@ -2,38 +2,26 @@
 
 from playwright.sync_api import BrowserContext, Page
 
-from tests.browser.conftest import LiveServer
+from tests.lie_fi import LieFiProxy
 
 
 class Network:
-    """Cuts the network for the page and its service worker, then brings it back.
+    """Cuts the phone's network, for the page and its service worker alike, and brings it back.
 
-    set_offline() alone does not stop the worker's own fetches, so its
-    requests are also aborted by route (Playwright's service-worker network
-    events are switched on in tests/conftest.py) and the server itself goes down.
+    The browser reaches the app through the live app's proxy (tests/lie_fi.py): cut, it
+    resets every connection before the app hears of it, as a phone with no signal fails;
+    set_offline() makes the page see navigator.onLine false and its 'offline' event.
     """
 
-    def __init__(self, context: BrowserContext, live: LiveServer):
-        self.context, self.live = context, live
-        self.down = False
-        # One handler for the whole test, never removed: it aborts while the
-        # network is down and lets everything through otherwise.
-        context.route("**/*", self._handle)
-
-    def _handle(self, route):
-        if self.down:
-            route.abort("internetdisconnected")
-        else:
-            route.continue_()
+    def __init__(self, context: BrowserContext, proxy: LieFiProxy):
+        self.context, self.proxy = context, proxy
 
     def cut(self):
-        self.down = True
+        self.proxy.offline = True
         self.context.set_offline(True)
-        self.live.stop()
 
     def restore(self):
-        self.live.start()
-        self.down = False
+        self.proxy.offline = False
         self.context.set_offline(False)
 
 
