@@ -5,7 +5,7 @@ import { api, newId, setCsrf } from './api.js';
 import { add, el, errorSummary } from './dom.js';
 import { watchDevice } from './device.js';
 import { optionsOf, readFields, renderField } from './fields.js';
-import { enqueue, events as outboxEvents, processOutbox } from './outbox.js';
+import { enqueue, events as outboxEvents, processOutbox, retryDelay } from './outbox.js';
 import { confirmSubmission, problemText, supported } from './passkeys.js';
 import { photoPage } from './photos.js';
 import { byDraft, get, put, update } from './store.js';
@@ -58,6 +58,8 @@ function scheduleSync(delay = 600) {
   syncTimer = setTimeout(runSync, delay);
 }
 
+let syncFailures = 0;
+
 async function runSync() {
   if (!navigator.onLine) {
     saved.textContent = 'Không có mạng: đã lưu trên điện thoại, sẽ tự gửi lên khi có mạng.';
@@ -66,12 +68,21 @@ async function runSync() {
   try {
     const fresh = await syncDraft(draft.id);
     if (fresh) draft = fresh;
+    syncFailures = 0;
     saved.textContent = 'Đã lưu lên máy chủ lúc ' + new Date().toLocaleTimeString('vi-VN');
     return true;
   } catch (e) {
-    saved.textContent = e.offline
-      ? 'Không có mạng: đã lưu trên điện thoại, sẽ tự gửi lên khi có mạng.'
-      : e.message;
+    if (!e.offline) {
+      saved.textContent = e.message;
+      return false;
+    }
+    // The phone says it is online but the request failed or timed out
+    // (lie-fi): no 'online' event will come, so try again by ourselves.
+    syncFailures += 1;
+    const delay = retryDelay(syncFailures);
+    scheduleSync(delay);
+    saved.textContent = 'Mạng chập chờn: đã lưu trên điện thoại, sẽ tự thử gửi lên lúc ' +
+      new Date(Date.now() + delay).toLocaleTimeString('vi-VN') + '.';
     return false;
   }
 }
