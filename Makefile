@@ -11,7 +11,7 @@ PORT ?= 5000
 FLASK := $(BIN)/flask --app app
 
 .PHONY: help run setup db test test-pg test-browser-repeat lint format codes chromium fonts poppler \
-	postgresql wrk stress-ng worker bench bench-shrink bench-web purge clean
+	postgresql wrk stress-ng worker bench bench-shrink bench-web bench-lie-fi purge clean
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
 
@@ -105,6 +105,9 @@ clean: ## Remove the venv and the local database
 
 bench-web: setup chromium ## Bytes transferred: first load of /x/05665 and the wizard's JS+CSS
 	$(BIN)/python bench/web_bytes.py
+
+bench-lie-fi: setup chromium ## Seconds a citizen waits on a hung network before the offline page or error
+	$(BIN)/python bench/lie_fi_bench.py
 
 bench: setup chromium wrk ## gunicorn on loopback: lookup and submit vs bare Flask, shrink, page bytes -> docs/benchmarks.md
 	$(BIN)/python bench/server_bench.py
