@@ -106,9 +106,11 @@ async function wholePage(request) {
   const response = await fetch(request);
   if (response.type === 'opaqueredirect' || response.status === 204) return response;
   const body = await response.arrayBuffer();
-  return new Response(body, {
-    status: response.status, statusText: response.statusText, headers: response.headers,
-  });
+  // The bytes are decoded already: a proxy's gzip must not be undone twice.
+  const headers = new Headers(response.headers);
+  headers.delete('Content-Encoding');
+  headers.delete('Content-Length');
+  return new Response(body, { status: response.status, statusText: response.statusText, headers });
 }
 
 async function fallbackFor(request) {
