@@ -3,6 +3,7 @@
 // blueprints/pwa.py, which fills in VERSION and PRECACHE, so its scope is the
 // whole site. Caches are per version; the citizen's drafts, photos and
 // outbox live in IndexedDB, which no version change ever touches.
+import { within } from '/static/js/api.js';
 import { processOutbox } from '/static/js/outbox.js';
 
 const VERSION = '__VERSION__';
@@ -40,17 +41,6 @@ self.addEventListener('activate', (event) => {
 async function fromShell(request, options) {
   const cache = await caches.open(SHELL);
   return cache.match(request, options);
-}
-
-// Resolves to what `promise` gives within `ms`, else to `late` (the promise
-// goes on). On lie-fi a request neither answers nor fails; nothing here may
-// wait on one for ever.
-function within(promise, ms, late = null) {
-  let timer;
-  const deadline = new Promise((resolve) => {
-    timer = setTimeout(resolve, ms, late);
-  });
-  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
 }
 
 // A navigation the network has not answered in this time gets the app

@@ -51,18 +51,25 @@ export function deadlineFor(body) {
   return JSON_DEADLINE_MS + Math.ceil((bodyBytes(body) / SLOW_LINK_BYTES_PER_SECOND) * 1000);
 }
 
+// Resolves to what `promise` gives within `ms`, else to `late` (the promise
+// goes on, and its failure is not left unhandled). For the pages, the
+// service worker and every wait on the network or the phone's storage.
+export function within(promise, ms, late = null) {
+  let timer;
+  const deadline = new Promise((resolve) => {
+    timer = setTimeout(resolve, ms, late);
+  });
+  promise.catch(() => {});
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
+}
+
+const TIMED_OUT = Symbol('timed out');
+
 // fetch() and the reading of its body, both within `ms`. Resolves to
 // { response, data } (data: parsed JSON or null); throws an offline
 // ApiError when the network fails or the deadline passes.
 export async function fetchWithin(url, options, ms) {
   const controller = typeof AbortController === 'function' ? new AbortController() : null;
-  let timer;
-  const late = new Promise((_, reject) => {
-    timer = setTimeout(() => {
-      if (controller) controller.abort();
-      reject(new ApiError(0, 'offline', SLOW_MESSAGE, null, { timedOut: true }));
-    }, ms);
-  });
   const work = (async () => {
     let response;
     try {
@@ -80,14 +87,12 @@ export async function fetchWithin(url, options, ms) {
     }
     return { response, data };
   })();
-  try {
-    // The race, not only the abort, ends the wait: a browser without
-    // AbortController, or one whose abort does not reach a stuck body.
-    return await Promise.race([work, late]);
-  } finally {
-    clearTimeout(timer);
-    work.catch(() => {}); // the loser's failure is not an unhandled rejection
-  }
+  // The race, not only the abort, ends the wait: a browser without
+  // AbortController, or one whose abort does not reach a stuck body.
+  const result = await within(work, ms, TIMED_OUT);
+  if (result !== TIMED_OUT) return result;
+  if (controller) controller.abort();
+  throw new ApiError(0, 'offline', SLOW_MESSAGE, null, { timedOut: true });
 }
 
 export async function refreshCsrf() {

@@ -5,19 +5,12 @@
 // suppressed by in-app browsers such as Zalo's. Whatever fails here, the
 // form is still sent, and the server's answer clears the HTTP cache too.
 // Without JavaScript the form simply signs out.
+import { within } from './api.js';
 import { el } from './dom.js';
 import { all, forgetCitizen } from './store.js';
 
 // A phone whose storage hangs must not keep the citizen signed in.
 const PATIENCE_MS = 4000;
-
-function within(work, ms = PATIENCE_MS) {
-  let timer;
-  const late = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error('too slow')), ms);
-  });
-  return Promise.race([work, late]).finally(() => clearTimeout(timer));
-}
 
 const typed = (draft) => Object.values(draft.answers || {}).some((v) => v !== '' && v != null);
 
@@ -55,7 +48,7 @@ export async function forgetThisPhone() {
   } catch {
     // no worker: nothing kept in its memory
   }
-  await Promise.allSettled([within(forgetCitizen()), within(dropCaches())]);
+  await Promise.allSettled([within(forgetCitizen(), PATIENCE_MS), within(dropCaches(), PATIENCE_MS)]);
 }
 
 function warning(found, { stay, leave }) {
@@ -143,7 +136,7 @@ function watch(form) {
     state = 'checking';
     let found = null;
     try {
-      found = await within(whatIsWaiting());
+      found = await within(whatIsWaiting(), PATIENCE_MS);
     } catch {
       // Unreadable storage: nothing can be shown, and signing out still must work.
     }
