@@ -11,6 +11,7 @@ const PRECACHE = __PRECACHE__;
 const SHELL = 'shell-' + VERSION;
 const APP_SHELL = '/ung-dung';
 const OFFLINE = '/ngoai-tuyen';
+const OFFICE = '/can-bo/';
 // Pages that open the wizard: offline they get the app shell, whose script
 // reads everything from the device.
 const WIZARD_PAGES = /^\/ho-so\/(nhap\/[0-9a-f-]{36}|moi)$/;
@@ -159,6 +160,9 @@ self.addEventListener('fetch', (event) => {
   const { request } = event;
   const url = new URL(request.url);
   if (request.method !== 'GET' || url.origin !== self.location.origin) return;
+  // The office's pages stay online-only: the browser's own handling, no
+  // citizen's offline page standing in for them.
+  if (url.pathname.startsWith(OFFICE)) return;
   if (request.mode === 'navigate') event.respondWith(page(event));
   else if (url.pathname === '/api/v1/catalog') event.respondWith(catalog(request));
   else if (url.pathname.startsWith('/static/') || url.pathname === '/manifest.json') {
