@@ -28,4 +28,5 @@ if (form) {
       button.disabled = false;
     }
   });
+  button.disabled = false; // rendered disabled: nothing listened before this line
 }

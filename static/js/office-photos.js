@@ -31,6 +31,7 @@ function close() {
 if (viewer && image) {
   for (const button of document.querySelectorAll('.photo-open')) {
     button.addEventListener('click', () => open(button));
+    button.disabled = false; // rendered disabled until this listener is on
   }
   viewer.addEventListener('click', (event) => {
     const target = event.target.closest('button');

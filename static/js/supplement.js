@@ -85,6 +85,8 @@ async function start() {
         status.textContent = error.message;
       }
     });
+    // The page renders them disabled: a tap before this listener did nothing.
+    for (const button of section.querySelectorAll('[data-remove]')) button.disabled = false;
   }
 }
 

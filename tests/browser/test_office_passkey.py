@@ -48,3 +48,15 @@ def test_an_officer_makes_a_passkey_at_first_and_needs_it_after_the_password(des
     page.authenticator.respond_with(isBogusSignature=False)
     page.get_by_role("button", name="Xác nhận bằng khóa đăng nhập").click()
     expect(page.get_by_role("heading", name=QUEUE)).to_be_visible()
+
+
+def test_the_passkey_button_waits_for_its_script(desk):
+    """On a slow line the page is drawn before its script arrives; a button
+    that nothing listens to yet must not look ready (a tap would do nothing)."""
+    page = desk
+    page.route("**/office-passkey*.js", lambda route: route.abort())
+    password(page)
+    expect(page.get_by_role("button", name="Tạo khóa đăng nhập")).to_be_disabled()
+    page.unroute("**/office-passkey*.js")
+    page.reload()
+    expect(page.get_by_role("button", name="Tạo khóa đăng nhập")).to_be_enabled()
