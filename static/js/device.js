@@ -1,7 +1,7 @@
 // What is kept on this phone: drafts being filled in, and the outbox with
 // each submission's state. Shown on "Hồ sơ của tôi", the offline page and
 // the wizard's last step.
-import { add, el } from './dom.js';
+import { add, clock, el } from './dom.js';
 import {
   events, LABELS, processOutbox, provideAssertion, provideCode, resendCode, sendNow,
 } from './outbox.js';
@@ -36,10 +36,6 @@ function passkeyForm(item) {
       class: 'link-button', type: 'button', onclick: () => resendCode(item.draft_id),
     }, 'Dùng mã SMS thay thế'));
 }
-
-const clock = (ms) => new Date(ms).toLocaleTimeString('vi-VN', {
-  hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false,
-});
 
 // When it will try again, and the way not to wait for that.
 function waitingHints(item) {

@@ -9,6 +9,12 @@ export function add(node, ...children) {
   return node;
 }
 
+// A time of day as the citizen's phone shows it (HH:MM:SS, 24 hours): when
+// something was saved, when it will be tried again.
+export const clock = (ms = Date.now()) => new Date(ms).toLocaleTimeString('vi-VN', {
+  hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false,
+});
+
 export function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
   for (const [key, value] of Object.entries(attrs)) {

@@ -2,7 +2,7 @@
 // to the phone first (IndexedDB) and synced to the server draft in the
 // background; steps live in the URL hash so the browser's Back walks them.
 import { api, newId, setCsrf } from './api.js';
-import { add, el, errorSummary } from './dom.js';
+import { add, clock, el, errorSummary } from './dom.js';
 import { watchDevice } from './device.js';
 import { optionsOf, readFields, renderField } from './fields.js';
 import { enqueue, events as outboxEvents, processOutbox, retryDelay } from './outbox.js';
@@ -69,7 +69,7 @@ async function runSync() {
     const fresh = await syncDraft(draft.id);
     if (fresh) draft = fresh;
     syncFailures = 0;
-    saved.textContent = 'Đã lưu lên máy chủ lúc ' + new Date().toLocaleTimeString('vi-VN');
+    saved.textContent = 'Đã lưu lên máy chủ lúc ' + clock();
     return true;
   } catch (e) {
     if (!e.offline) {
@@ -82,7 +82,7 @@ async function runSync() {
     const delay = retryDelay(syncFailures);
     scheduleSync(delay);
     saved.textContent = 'Mạng chập chờn: đã lưu trên điện thoại, sẽ tự thử gửi lên lúc ' +
-      new Date(Date.now() + delay).toLocaleTimeString('vi-VN') + '.';
+      clock(Date.now() + delay) + '.';
     return false;
   }
 }
