@@ -14,7 +14,13 @@ def new_draft_id() -> str:
     return str(uuid.uuid4())
 
 
-def sign_in_as(app, client, citizen_id: int | None = None, officer_id: int | None = None):
+def sign_in_as(
+    app,
+    client,
+    citizen_id: int | None = None,
+    officer_id: int | None = None,
+    device: str = "Trình duyệt thử nghiệm",
+):
     """Sign a test client in directly: a server-side session row (services.sessions)
     and the cookie that names it. The real sign-in flows have their own tests."""
     from extensions import db
@@ -27,7 +33,7 @@ def sign_in_as(app, client, citizen_id: int | None = None, officer_id: int | Non
             if citizen_id is not None
             else db.session.get(Officer, officer_id)
         )
-        token, row = sessions.open_row(owner, "Trình duyệt thử nghiệm")
+        token, row = sessions.open_row(owner, device)
         db.session.commit()
         row_id = row.id
     with client.session_transaction() as session:

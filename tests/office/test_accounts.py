@@ -5,8 +5,7 @@ import pytest
 from extensions import db
 from models import Officer
 from tests.conftest import make_citizen
-from tests.helpers import age_session
-from tests.helpers import sign_in_as
+from tests.helpers import age_session, sign_in_as
 from tests.office.helpers import PASSWORD, create_officer, csrf_of, officer_client
 
 
