@@ -19,7 +19,7 @@ def create_app(config: dict | None = None) -> Flask:
     limiter.init_app(app)
 
     import models  # noqa: F401  (registers the tables with SQLAlchemy)
-    from services import database, sms, web
+    from services import database, sessions, sms, web
 
     with app.app_context():
         database.tune_engine(db.engine)
@@ -29,6 +29,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     register_blueprints(app)
     web.init_app(app)
+    sessions.init_app(app)
 
     from commands import register_commands
 

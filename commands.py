@@ -133,17 +133,20 @@ def register_office_commands(app: Flask) -> None:
         if officer is None:
             raise click.ClickException(f"No officer {username}")
         try:
+            # Setting the attribute ends every session of the officer in the
+            # same transaction (services.sessions): a copied cookie dies too.
             officer.password_hash = hash_password(password)
         except RuleError as error:
             raise click.ClickException("Password must be at least 10 characters") from error
         db.session.commit()
-        click.echo(f"Password of {officer.username} changed")
+        click.echo(f"Password of {officer.username} changed; their sessions are ended")
 
     @app.cli.command("reset-officer-passkeys")
     @click.argument("username")
     def reset_officer_passkeys(username):
         """Remove an officer's passkeys (a lost device); the next sign-in makes a new one."""
         from models import Passkey
+        from services import sessions
         from services.officer_auth import normalize_username
 
         officer = db.session.scalars(
@@ -154,11 +157,29 @@ def register_office_commands(app: Flask) -> None:
         removed = db.session.execute(
             delete(Passkey).where(Passkey.officer_id == officer.id)
         ).rowcount
+        # A bulk delete passes no object through the session's watch: end
+        # the sessions here, in the same transaction.
+        sessions.end_all("officer", officer.id, "reset")
         db.session.commit()
         click.echo(
-            f"{removed} passkey(s) of {officer.username} removed; "
+            f"{removed} passkey(s) of {officer.username} removed and their sessions ended; "
             "the next sign-in after the password makes a new one"
         )
+
+    @app.cli.command("deactivate-officer")
+    @click.argument("username")
+    def deactivate_officer(username):
+        """Lock an officer out (someone who left): sign-in refused, sessions ended."""
+        from services.officer_auth import normalize_username
+
+        officer = db.session.scalars(
+            select(Officer).where(Officer.username == normalize_username(username))
+        ).first()
+        if officer is None:
+            raise click.ClickException(f"No officer {username}")
+        officer.active = False  # ends their sessions (services.sessions)
+        db.session.commit()
+        click.echo(f"Officer {officer.username} deactivated; their sessions are ended")
 
     @app.cli.command("notify-worker")
     @click.option("--once", is_flag=True, help="Send what is due now, then exit")

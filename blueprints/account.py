@@ -1,7 +1,9 @@
-"""The citizen's account: their passkeys ("Khóa đăng nhập").
+"""The citizen's account: their passkeys ("Khóa đăng nhập") and the devices
+signed in to it ("Thiết bị đang đăng nhập").
 
-Creating one happens in the browser (static/js/passkey-account.js over the
-JSON API); listing, renaming and removing are plain pages and forms.
+Creating a passkey happens in the browser (static/js/passkey-account.js over
+the JSON API); listing, renaming and removing, and ending another device's
+session, are plain pages and forms.
 """
 
 from flask import Blueprint, abort, redirect, render_template, session, url_for
@@ -9,7 +11,7 @@ from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import InputRequired, Length
 
-from services import passkeys
+from services import passkeys, sessions
 from services.auth import citizen_required, current_citizen
 
 bp = Blueprint("account", __name__, url_prefix="/tai-khoan")
@@ -84,3 +86,44 @@ def passkey_offer():
     if not passkeys.available() or passkeys.has_passkey(current_citizen()):
         return redirect(following)
     return render_template("account/offer.html", following=following)
+
+
+@bp.get("/thiet-bi")
+@citizen_required
+def sessions_page():
+    citizen = current_citizen()
+    return render_template(
+        "account/sessions.html",
+        rows=sessions.live_sessions(citizen),
+        here_id=sessions.current("citizen").id,
+        notice=session.pop("account_notice", None),
+        form=EmptyForm(),
+    )
+
+
+@bp.post("/thiet-bi/<int:session_id>/dang-xuat")
+@citizen_required
+def end_session(session_id: int):
+    citizen = current_citizen()
+    if sessions.owned(citizen, session_id) is None:
+        abort(404)  # someone else's session, as every other id in the app
+    if session_id == sessions.current("citizen").id:
+        # This device signs out with the "Đăng xuất" button, which also
+        # empties the phone (static/js/leave.js).
+        session["account_notice"] = "Đây là thiết bị bạn đang dùng. Hãy dùng nút Đăng xuất."
+    elif EmptyForm().validate_on_submit() and sessions.end_one(citizen, session_id):
+        session["account_notice"] = "Đã đăng xuất thiết bị đó. Thiết bị đó phải đăng nhập lại."
+    return redirect(url_for("account.sessions_page"))
+
+
+@bp.post("/thiet-bi/dang-xuat-cac-thiet-bi-khac")
+@citizen_required
+def end_other_sessions():
+    if EmptyForm().validate_on_submit():
+        ended = sessions.end_others(current_citizen())
+        session["account_notice"] = (
+            f"Đã đăng xuất {ended} thiết bị khác. Chỉ thiết bị này còn đăng nhập."
+            if ended
+            else "Không có thiết bị nào khác đang đăng nhập."
+        )
+    return redirect(url_for("account.sessions_page"))

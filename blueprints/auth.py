@@ -18,6 +18,7 @@ from models import Citizen
 from models.base import utcnow
 from services import otp, passkeys
 from services.auth import current_citizen, sign_in
+from services.auth import sign_out as end_session
 from services.webauthn_rp import browser_key
 
 bp = Blueprint("auth", __name__, url_prefix="/dang-nhap")
@@ -153,7 +154,7 @@ def resend():
 def sign_out():
     response = redirect(url_for("citizen.home"))
     if EmptyForm().validate_on_submit():
-        session.clear()
+        end_session()  # the server-side session too: a copy of the cookie is dead
         # A shared phone: the browser's HTTP cache may still hold this
         # citizen's photos (served with max-age before they were no-store).
         # Not "storage": that would also remove the service worker and the

@@ -6,6 +6,7 @@ from models.dossier import DailySequence, Dossier, DossierEvent, ProcedureProgre
 from models.draft import Draft, Upload
 from models.office import Notification, Officer, Payment
 from models.passkey import Passkey, WebAuthnChallenge
+from models.session import UserSession
 
 __all__ = [
     "Citizen",
@@ -21,5 +22,6 @@ __all__ = [
     "Payment",
     "ProcedureProgress",
     "Upload",
+    "UserSession",
     "WebAuthnChallenge",
 ]

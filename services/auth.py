@@ -6,23 +6,28 @@ from flask import g, redirect, request, session, url_for
 
 from extensions import db
 from models import Citizen
+from services import sessions
 
 
 def current_citizen() -> Citizen | None:
+    """The citizen of this browser's live server-side session (services.sessions)."""
     if "citizen" not in g:
-        citizen_id = session.get("citizen_id")
-        g.citizen = db.session.get(Citizen, citizen_id) if citizen_id else None
+        row = sessions.current("citizen")
+        g.citizen = db.session.get(Citizen, row.citizen_id) if row is not None else None
     return g.citizen
 
 
 def sign_in(citizen: Citizen) -> None:
-    """Start a fresh session (a new id) so a planted session cookie is useless."""
-    keep = {k: session[k] for k in ("next", "commune_code") if k in session}
-    session.clear()
-    session.update(keep)
-    session["citizen_id"] = citizen.id
+    """Every citizen sign-in (SMS code, passkey): a fresh session row and cookie,
+    so a planted session cookie is useless. Commits the caller's changes too."""
+    sessions.start(citizen, keep=("next", "commune_code"))
     session.permanent = True
     g.citizen = citizen
+
+
+def sign_out() -> None:
+    g.pop("citizen", None)
+    sessions.sign_out()
 
 
 def citizen_required(view):

@@ -7,7 +7,7 @@ import threading
 import time
 import weakref
 
-from flask import current_app, has_request_context, request
+from flask import current_app, g, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -36,6 +36,10 @@ def locking_read(view):
 
 def request_reads_only() -> bool:
     if not has_request_context() or request.endpoint is None:
+        return False
+    if g.get("session_may_write"):
+        # services.sessions writes a session's last_seen_at after the view,
+        # in a transaction of its own, on reading requests too.
         return False
     marked = getattr(current_app.view_functions.get(request.endpoint), "reads_only", None)
     return marked if marked is not None else request.method in SAFE_METHODS

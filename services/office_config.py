@@ -25,7 +25,10 @@ def defaults() -> dict:
         # "https://dichvucong.example.vn"; empty: the address of the request.
         "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", ""),
         "POSTER_FONT_DIR": os.environ.get("POSTER_FONT_DIR", "/usr/share/fonts/truetype/dejavu"),
-        "OFFICER_SESSION_HOURS": _int("OFFICER_SESSION_HOURS", 10),
+        # Officers sign in again after this many minutes without a request,
+        # and after this many hours in all (NIST SP 800-63B, AAL2).
+        "OFFICER_IDLE_MINUTES": _int("OFFICER_IDLE_MINUTES", 30),
+        "OFFICER_SESSION_HOURS": _int("OFFICER_SESSION_HOURS", 12),
         # Failed sign-ins allowed per username before a pause (Flask-Limiter syntax).
         "OFFICER_SIGN_IN_LIMIT": os.environ.get("OFFICER_SIGN_IN_LIMIT", "10 per 15 minutes"),
         "MAIL_BACKEND": os.environ.get("MAIL_BACKEND", "console"),

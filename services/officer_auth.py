@@ -4,11 +4,15 @@ Sign-in is built as steps so that a second factor (a passkey, issue 4) can be
 inserted after the password without touching the views' guard:
 
 1. ``check_password`` -> the officer, or None;
-2. ``begin_sign_in`` opens a fresh session in the "password verified" state
+2. ``begin_sign_in`` opens a fresh cookie in the "password verified" state
    (``officer_pending``), which grants nothing;
-3. ``complete_sign_in`` turns it into ``officer_id`` once every factor the
-   officer needs is done (today: none beyond the password; issue 4 adds a
-   passkey step that reads ``pending_officer`` between 2 and 3).
+3. ``complete_sign_in`` starts the server-side session (services.sessions)
+   once every factor the officer needs is done (the passkey step,
+   blueprints/office/passkey.py, reads ``pending_officer`` between 2 and 3).
+
+The session ends after OFFICER_IDLE_MINUTES without a request and after
+OFFICER_SESSION_HOURS in all (NIST SP 800-63B, AAL2), and at once on sign-out,
+a password or passkey change, a reset or a deactivation.
 
 Officer keys never collide with the citizen's ``citizen_id``; signing in as an
 officer clears any citizen session in that browser.
@@ -22,12 +26,13 @@ from functools import wraps
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from flask import abort, current_app, g, redirect, request, session, url_for
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from domain.errors import RuleError
 from extensions import db
 from models import Officer
 from models.base import utcnow
+from services import sessions
 
 _hasher = PasswordHasher()  # argon2id with the library's current defaults
 # Verified against when the username is unknown, so a wrong username costs as
@@ -59,13 +64,21 @@ def check_password(username: str, password: str) -> Officer | None:
     if officer is None or not officer.active:
         return None
     if _hasher.check_needs_rehash(officer.password_hash):
-        officer.password_hash = _hasher.hash(password)
+        # A bulk UPDATE, not the attribute: the same password with new argon2
+        # parameters is no credential change, so it must not end the
+        # officer's sessions (services.sessions watches the attribute).
+        db.session.execute(
+            update(Officer)
+            .where(Officer.id == officer.id)
+            .values(password_hash=_hasher.hash(password))
+        )
     return officer
 
 
 def begin_sign_in(officer: Officer) -> None:
-    """A fresh session (new cookie contents) in the "password verified" state."""
-    session.clear()
+    """A fresh cookie in the "password verified" state; the session this
+    browser had (anyone's) ends."""
+    sessions.clear("replaced")
     session["officer_pending"] = officer.id
     session["officer_pending_at"] = int(time.time())
 
@@ -79,34 +92,52 @@ def pending_officer() -> Officer | None:
 
 
 def complete_sign_in(officer: Officer) -> None:
-    session.pop("officer_pending", None)
-    session.pop("officer_pending_at", None)
-    session["officer_id"] = officer.id
-    session["officer_since"] = int(time.time())
-    # Not "permanent": the cookie ends with the browser, and the idle check
-    # below ends a forgotten session on a shared office computer.
-    session.permanent = False
     officer.last_sign_in_at = utcnow()
-    db.session.commit()
+    # Not "permanent": the cookie ends with the browser, and the idle limit
+    # ends a forgotten session on a shared office computer.
+    sessions.start(officer)
+    session.permanent = False
     g.officer = officer
 
 
 def sign_out() -> None:
-    session.clear()
+    g.pop("officer", None)
+    sessions.sign_out()
 
 
 def current_officer() -> Officer | None:
     if "officer" not in g:
         g.officer = None
-        officer_id = session.get("officer_id")
-        if officer_id:
-            hours = current_app.config.get("OFFICER_SESSION_HOURS", 10)
-            if time.time() - session.get("officer_since", 0) > hours * 3600:
-                session.clear()
-            else:
-                officer = db.session.get(Officer, officer_id)
-                g.officer = officer if officer is not None and officer.active else None
+        row = sessions.current("officer")
+        if row is not None:
+            officer = db.session.get(Officer, row.officer_id)
+            g.officer = officer if officer is not None and officer.active else None
     return g.officer
+
+
+# Why the sign-in page asks again (services.sessions.ENDED_KEY).
+def ended_message(reason: str | None) -> str | None:
+    config = current_app.config
+    if reason == "idle":
+        return (
+            f"Phiên làm việc đã hết do không thao tác trong {config['OFFICER_IDLE_MINUTES']} "
+            "phút. Hãy đăng nhập lại để tiếp tục."
+        )
+    if reason == "expired":
+        return (
+            f"Phiên làm việc đã kéo dài quá {config['OFFICER_SESSION_HOURS']} giờ. "
+            "Vì an toàn, hãy đăng nhập lại để tiếp tục."
+        )
+    if reason in ("credential", "reset"):
+        return (
+            "Phiên đăng nhập đã kết thúc vì mật khẩu hoặc khóa đăng nhập của tài khoản "
+            "vừa được thay đổi. Hãy đăng nhập lại."
+        )
+    if reason == "deactivated":
+        return "Tài khoản cán bộ này đã bị khóa. Hãy liên hệ quản trị của xã nếu cần mở lại."
+    if reason in ("signed_out", "ended_by_owner", "replaced"):
+        return "Phiên đăng nhập đã kết thúc. Hãy đăng nhập lại để tiếp tục."
+    return None
 
 
 def officer_required(*roles: str):

@@ -22,7 +22,7 @@ from flask import Flask, current_app
 from sqlalchemy import delete, or_, select
 
 from extensions import db
-from models import Draft, OtpChallenge, Upload, WebAuthnChallenge
+from models import Draft, OtpChallenge, Upload, UserSession, WebAuthnChallenge
 from models.base import utcnow
 from services import storage
 
@@ -30,6 +30,7 @@ from services import storage
 @dataclass
 class PurgeReport:
     drafts: int = 0
+    sessions: int = 0
     uploads: int = 0
     files: int = 0
     freed_bytes: int = 0
@@ -63,8 +64,21 @@ def purge_rows(cutoff: datetime) -> PurgeReport:
         db.session.execute(delete(WebAuthnChallenge).where(WebAuthnChallenge.draft_id.in_(stale)))
         db.session.execute(delete(Draft).where(Draft.id.in_(stale)))
     report.drafts = len(stale)
+    report.sessions = purge_sessions(cutoff)
     db.session.commit()
     return report
+
+
+def purge_sessions(cutoff: datetime) -> int:
+    """Sessions ended before the cutoff, or unused since long enough before it
+    that no limit can still keep them alive (the citizens' cookie lifetime,
+    the longest). Not committed."""
+    lifetime = current_app.permanent_session_lifetime
+    return db.session.execute(
+        delete(UserSession).where(
+            or_(UserSession.ended_at < cutoff, UserSession.last_seen_at < cutoff - lifetime)
+        )
+    ).rowcount
 
 
 def sweep_files(upload_dir: Path, cutoff_epoch: float, known: set[str]) -> tuple[int, int]:
@@ -127,6 +141,7 @@ def register_commands(app: Flask) -> None:
         report = purge(days)
         click.echo(
             f"Purged {report.drafts} draft(s), {report.uploads} upload row(s), "
-            f"{report.files} file(s), {report.freed_bytes / 1e6:.1f} MB "
+            f"{report.files} file(s), {report.freed_bytes / 1e6:.1f} MB, "
+            f"{report.sessions} old session(s) "
             f"(older than {days} days)"
         )

@@ -12,6 +12,7 @@ from extensions import db
 from models import Citizen
 from tests import databases
 from tests.chromium import CHROMIUM, CHROMIUM_ARGS
+from tests.helpers import sign_in_as
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -135,8 +136,7 @@ def make_citizen(app, phone="+84912345678") -> int:
 def citizen_client(app, client):
     """A client signed in as a citizen (session set directly; the flow has its own tests)."""
     citizen_id = make_citizen(app)
-    with client.session_transaction() as session:
-        session["citizen_id"] = citizen_id
+    sign_in_as(app, client, citizen_id=citizen_id)
     client.citizen_id = citizen_id
     client.phone = "+84912345678"
     return client

@@ -12,3 +12,55 @@ def jpeg_bytes(width=800, height=600, color=(200, 180, 160)) -> bytes:
 
 def new_draft_id() -> str:
     return str(uuid.uuid4())
+
+
+def sign_in_as(
+    app,
+    client,
+    citizen_id: int | None = None,
+    officer_id: int | None = None,
+    device: str = "Trình duyệt thử nghiệm",
+):
+    """Sign a test client in directly: a server-side session row (services.sessions)
+    and the cookie that names it. The real sign-in flows have their own tests."""
+    from extensions import db
+    from models import Citizen, Officer
+    from services import sessions
+
+    with app.app_context():
+        owner = (
+            db.session.get(Citizen, citizen_id)
+            if citizen_id is not None
+            else db.session.get(Officer, officer_id)
+        )
+        token, row = sessions.open_row(owner, device)
+        db.session.commit()
+        row_id = row.id
+    with client.session_transaction() as session:
+        session.clear()
+        session[sessions.TOKEN_KEY] = token
+        if citizen_id is not None:
+            session["citizen_id"] = citizen_id
+            session.permanent = True
+        else:
+            session["officer_id"] = officer_id
+    return row_id
+
+
+def age_session(app, row_id: int, hours: float = 0, idle_minutes: float | None = None):
+    """Move a session back in time: it began `hours` ago, and its last request
+    was `idle_minutes` ago (default: when it began)."""
+    from datetime import timedelta
+
+    from extensions import db
+    from models import UserSession
+    from models.base import utcnow
+
+    with app.app_context():
+        row = db.session.get(UserSession, row_id)
+        now = utcnow()
+        row.created_at = now - timedelta(hours=hours)
+        row.last_seen_at = (
+            now - timedelta(minutes=idle_minutes) if idle_minutes is not None else row.created_at
+        )
+        db.session.commit()

@@ -10,7 +10,8 @@ import pytest
 
 from commands import enable_commune
 from extensions import db
-from models import Dossier, Passkey, Upload
+from models import Citizen, Dossier, Passkey, Upload
+from tests.helpers import sign_in_as
 from tests.office.helpers import add_started_draft, create_submitted_dossier, officer_client
 
 OTHER_COMMUNE = "02143"
@@ -29,6 +30,7 @@ CASES = {
     "citizen.withdraw": "dossier",
     "account.remove_passkey": "passkey",
     "account.rename_passkey": "passkey",
+    "account.end_session": "session",
     "api.send_confirmation_code": "draft",
     "api.put_draft": "draft",
     "api.get_draft": "draft",
@@ -56,6 +58,14 @@ def test_every_route_with_an_id_or_code_has_an_access_case(app):
     assert not missing, f"add these routes to tests/test_access.py CASES: {sorted(missing)}"
 
 
+def add_session_row(citizen_id: int) -> int:
+    from services import sessions
+
+    _token, row = sessions.open_row(db.session.get(Citizen, citizen_id), "Chrome trên Android")
+    db.session.commit()
+    return row.id
+
+
 def _citizen_things(phone: str, commune: str = "05665") -> dict:
     """A submitted dossier with photos and an open draft with a photo."""
     code = create_submitted_dossier(phone=phone, commune=commune)
@@ -79,7 +89,9 @@ def _citizen_things(phone: str, commune: str = "05665") -> dict:
     passkey_id = db.session.scalars(
         db.select(Passkey.id).where(Passkey.citizen_id == dossier.citizen_id)
     ).one()
+    session_id = add_session_row(dossier.citizen_id)
     return {
+        "session": {"session_id": session_id},
         "citizen_id": dossier.citizen_id,
         "draft": {"draft_id": draft.id, "upload_id": draft_upload},
         "dossier": {"code": code, "upload_id": dossier_upload},
@@ -99,8 +111,7 @@ def world(app):
 
 def citizen_client(app, citizen_id: int):
     client = app.test_client()
-    with client.session_transaction() as session:
-        session["citizen_id"] = citizen_id
+    sign_in_as(app, client, citizen_id=citizen_id)
     return client
 
 

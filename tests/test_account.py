@@ -6,6 +6,7 @@ from extensions import db
 from models import Passkey
 from tests.api.passkey_flow import register, stored
 from tests.conftest import Api, csrf_from, make_citizen
+from tests.helpers import sign_in_as
 
 PAGE = "/tai-khoan/khoa-dang-nhap"
 
@@ -49,8 +50,7 @@ def test_removing_needs_the_csrf_token(app, api):
 def test_a_citizen_cannot_touch_another_citizens_passkey(app, api):
     key = register(api)
     other = app.test_client()
-    with other.session_transaction() as session:
-        session["citizen_id"] = make_citizen(app, "+84987654321")
+    sign_in_as(app, other, citizen_id=make_citizen(app, "+84987654321"))
     token = other.get("/api/v1/csrf-token").get_json()["token"]
     passkey_id = stored(app, key).id
     other.post(f"{PAGE}/{passkey_id}/xoa", data={"csrf_token": token})

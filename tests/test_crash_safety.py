@@ -31,6 +31,7 @@ from services import otp, storage
 from tests import databases
 from tests.conftest import last_code
 from tests.conftest import test_config as app_config
+from tests.helpers import sign_in_as
 from tests.office.helpers import add_complete_draft
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -115,8 +116,7 @@ def world(template_db, tmp_path):
     submits = []
     for citizen_id, phone, draft_id in people:  # outside the app context: a fresh `g` each
         client = app.test_client()
-        with client.session_transaction() as session:
-            session["citizen_id"] = citizen_id
+        sign_in_as(app, client, citizen_id=citizen_id)
         token = client.get("/api/v1/csrf-token").get_json()["token"]
         body = {
             "draft_id": draft_id,

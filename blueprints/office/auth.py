@@ -8,7 +8,7 @@ from wtforms.validators import InputRequired
 
 from blueprints.office import bp
 from extensions import db, limiter
-from services import officer_auth
+from services import officer_auth, sessions
 
 MSG_WRONG = (
     "Tên đăng nhập hoặc mật khẩu không đúng. Hãy kiểm tra lại (chú ý chữ hoa, chữ thường). "
@@ -61,7 +61,8 @@ def sign_in():
             session["officer_next"] = following
             return redirect(url_for("office.passkey_step"))
         return finish_sign_in(officer, following)
-    return render_template("office/sign_in.html", form=form)
+    ended = officer_auth.ended_message(session.pop(sessions.ENDED_KEY, None))
+    return render_template("office/sign_in.html", form=form, ended=ended)
 
 
 def finish_sign_in(officer, following: str | None):

@@ -13,7 +13,7 @@ from extensions import db
 from models import Draft, Upload
 from tests.api.flow import upload_page
 from tests.conftest import Api, make_citizen
-from tests.helpers import new_draft_id
+from tests.helpers import new_draft_id, sign_in_as
 
 TIMES = 4
 
@@ -37,8 +37,7 @@ def at_once(*calls):
 
 def signed_in(app, citizen_id):
     client = app.test_client()
-    with client.session_transaction() as session:
-        session["citizen_id"] = citizen_id
+    sign_in_as(app, client, citizen_id=citizen_id)
     api = Api(client)
     api._headers()
     return api

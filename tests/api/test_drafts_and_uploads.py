@@ -7,7 +7,7 @@ from PIL import Image
 from tests.api.flow import upload_page
 from tests.api.spec_check import assert_matches_spec
 from tests.conftest import make_citizen
-from tests.helpers import new_draft_id
+from tests.helpers import new_draft_id, sign_in_as
 
 
 def new_draft(api, **body):
@@ -60,8 +60,7 @@ def test_the_latest_edit_per_field_wins_by_device_time(api):
 def test_another_citizens_draft_is_not_found(api, app):
     draft_id = new_draft(api)
     other = app.test_client()
-    with other.session_transaction() as session:
-        session["citizen_id"] = make_citizen(app, "+84987654321")
+    sign_in_as(app, other, citizen_id=make_citizen(app, "+84987654321"))
     assert other.get(f"/api/v1/drafts/{draft_id}").status_code == 404
 
 
@@ -124,6 +123,5 @@ def test_another_citizen_cannot_see_my_photo(api, app):
     draft_id = new_draft(api)
     upload = upload_page(api, draft_id, "giay-chung-sinh").get_json()
     other = app.test_client()
-    with other.session_transaction() as session:
-        session["citizen_id"] = make_citizen(app, "+84987654321")
+    sign_in_as(app, other, citizen_id=make_citizen(app, "+84987654321"))
     assert other.get(upload["url"]).status_code == 404

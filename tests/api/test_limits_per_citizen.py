@@ -6,12 +6,12 @@ behind one address: one citizen's retries must not lock out the next in line.
 
 from tests.api.flow import complete_draft, confirmation_code
 from tests.conftest import Api, make_citizen
+from tests.helpers import sign_in_as
 
 
 def signed_in(app, phone: str) -> Api:
     client = app.test_client()
-    with client.session_transaction() as session:
-        session["citizen_id"] = make_citizen(app, phone)
+    sign_in_as(app, client, citizen_id=make_citizen(app, phone))
     client.phone = phone
     return Api(client)
 

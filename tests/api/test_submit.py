@@ -13,7 +13,7 @@ from services import notify
 from tests.api.flow import complete_draft, confirmation_code, upload_page
 from tests.api.spec_check import assert_matches_spec
 from tests.conftest import Api, make_citizen, read_sms
-from tests.helpers import new_draft_id
+from tests.helpers import new_draft_id, sign_in_as
 
 KEY = "k" * 32
 
@@ -150,8 +150,7 @@ def test_concurrent_submits_get_consecutive_codes_without_gaps_or_duplicates(app
     for i in range(8):
         phone = f"+8491234{i:04d}"
         client = app.test_client()
-        with client.session_transaction() as session:
-            session["citizen_id"] = make_citizen(app, phone)
+        sign_in_as(app, client, citizen_id=make_citizen(app, phone))
         client.phone = phone
         api = Api(client)
         draft_id = complete_draft(api)

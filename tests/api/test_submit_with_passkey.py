@@ -9,6 +9,7 @@ from tests.api.flow import complete_draft
 from tests.api.passkey_flow import register, stored
 from tests.api.spec_check import assert_matches_spec
 from tests.conftest import Api, make_citizen, read_sms
+from tests.helpers import sign_in_as
 from tests.softkey import b64
 
 KEY = "p" * 32
@@ -86,8 +87,7 @@ def test_another_citizens_passkey_does_not_confirm(api, app):
     draft_id = complete_draft(api)
     answer = passkey_answer(api, key, draft_id)
     other = Api(app.test_client())
-    with other.client.session_transaction() as session:
-        session["citizen_id"] = make_citizen(app, "+84987654321")
+    sign_in_as(app, other.client, citizen_id=make_citizen(app, "+84987654321"))
     other_draft = complete_draft(other)
     response = submit(other, other_draft, answer)
     assert response.status_code == 400

@@ -3,6 +3,7 @@
 from tests.api.flow import complete_draft, confirmation_code
 from tests.api.spec_check import assert_matches_spec
 from tests.conftest import Api
+from tests.helpers import sign_in_as
 from tests.test_auth import csrf_from
 
 
@@ -92,8 +93,7 @@ def test_another_citizen_cannot_open_my_dossier(api, app):
 
     code = submitted(api, app)
     other = app.test_client()
-    with other.session_transaction() as session:
-        session["citizen_id"] = make_citizen(app, "+84987654321")
+    sign_in_as(app, other, citizen_id=make_citizen(app, "+84987654321"))
     assert other.get(f"/api/v1/dossiers/{code}").status_code == 404
     assert other.get(f"/ho-so/{code}").status_code == 404
 

@@ -20,6 +20,7 @@ from tests.browser.offline import device
 from tests.browser.test_offline import PROCEDURES, open_first_photo_page
 from tests.browser.walk import photo
 from tests.conftest import Api, last_code
+from tests.helpers import sign_in_as
 
 KILLS_DURING_UPLOAD = 10
 KILLS_DURING_SUBMIT = 10
@@ -111,8 +112,7 @@ def test_killing_the_page_during_submit_makes_exactly_one_dossier_per_draft(
     with live_app.app_context():
         citizen_id = db.session.scalars(select(Citizen.id)).one()
     maker = live_app.test_client()
-    with maker.session_transaction() as session:
-        session["citizen_id"] = citizen_id
+    sign_in_as(live_app, maker, citizen_id=citizen_id)
     maker.phone = "+84912345678"
     api = Api(maker)
     drafts = [complete_draft(api, "khai-sinh", PROCEDURES) for _ in range(KILLS_DURING_SUBMIT)]

@@ -43,7 +43,7 @@ def create_officer(role: str, commune: str = "05665", username: str | None = Non
 
 def officer_client(app, role: str, commune: str = "05665"):
     """A test client signed in as an officer of this role (session set directly)."""
-    import time
+    from tests.helpers import sign_in_as
 
     with app.app_context():
         officer = db.session.scalars(
@@ -51,9 +51,7 @@ def officer_client(app, role: str, commune: str = "05665"):
         ).first() or create_officer(role, commune)
         officer_id = officer.id
     client = app.test_client()
-    with client.session_transaction() as session:
-        session["officer_id"] = officer_id
-        session["officer_since"] = int(time.time())
+    client.session_row = sign_in_as(app, client, officer_id=officer_id)
     client.officer_id = officer_id
     return client
 

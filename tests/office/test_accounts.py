@@ -5,6 +5,7 @@ import pytest
 from extensions import db
 from models import Officer
 from tests.conftest import make_citizen
+from tests.helpers import age_session, sign_in_as
 from tests.office.helpers import PASSWORD, create_officer, csrf_of, officer_client
 
 
@@ -65,8 +66,7 @@ def test_signing_in_opens_the_queue_with_a_fresh_session_without_the_citizen(app
     with app.app_context():
         create_officer("tu-phap", username="hoa")
     citizen_id = make_citizen(app)
-    with client.session_transaction() as session:
-        session["citizen_id"] = citizen_id
+    sign_in_as(app, client, citizen_id=citizen_id)
     response = sign_in(client, "hoa")
     assert response.status_code == 302 and response.headers["Location"] == "/can-bo/"
     with client.session_transaction() as session:
@@ -112,8 +112,7 @@ def test_a_citizen_session_does_not_open_the_office(citizen_client):
 
 def test_an_office_session_expires_after_the_configured_hours(app):
     client = officer_client(app, "tu-phap")
-    with client.session_transaction() as session:
-        session["officer_since"] -= 11 * 3600
+    age_session(app, client.session_row, hours=13)  # OFFICER_SESSION_HOURS: 12
     assert client.get("/can-bo/").status_code == 302
 
 

@@ -6,6 +6,7 @@ import pytest
 from extensions import db
 from models import Notification
 from services import notify
+from tests.helpers import sign_in_as
 from tests.office.helpers import (
     EMAIL,
     PHONE,
@@ -44,8 +45,7 @@ def citizen(app):
     with app.app_context():
         code = create_submitted_dossier()
         citizen_id = db.session.scalars(db.select(Citizen.id).where(Citizen.phone == PHONE)).one()
-    with client.session_transaction() as session:
-        session["citizen_id"] = citizen_id
+    sign_in_as(app, client, citizen_id=citizen_id)
     client.code = code
     return client
 

@@ -11,13 +11,12 @@ from tests.office.helpers import create_officer, create_submitted_dossier, csrf_
 
 
 def signed_in(app, username):
-    import time
+    from tests.helpers import sign_in_as
 
     with app.app_context():
         officer_id = create_officer("tu-phap", username=username).id
     client = app.test_client()
-    with client.session_transaction() as session:
-        session["officer_id"], session["officer_since"] = officer_id, int(time.time())
+    sign_in_as(app, client, officer_id=officer_id)
     return client
 
 

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from services import office, payments, stats
+from tests.helpers import sign_in_as
 from tests.office.helpers import (
     act,
     create_submitted_dossier,
@@ -80,8 +81,7 @@ def test_the_delivery_choice_and_postal_fee_are_shown_to_the_citizen(app):
         code = create_submitted_dossier()
         citizen_id = db.session.scalars(db.select(Citizen.id)).first()
     client = app.test_client()
-    with client.session_transaction() as session:
-        session["citizen_id"] = citizen_id
+    sign_in_as(app, client, citizen_id=citizen_id)
     page = client.get(f"/ho-so/{code}").text
     assert "Qua bưu chính công ích" in page and "25.000 đồng" in page
 

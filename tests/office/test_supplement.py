@@ -8,7 +8,7 @@ import pytest
 from extensions import db
 from models import Citizen, Notification, Upload
 from tests.conftest import Api
-from tests.helpers import jpeg_bytes
+from tests.helpers import jpeg_bytes, sign_in_as
 from tests.office.helpers import (
     PHONE,
     act,
@@ -55,8 +55,7 @@ def citizen(app):
     client = app.test_client()
     with app.app_context():
         citizen_id = db.session.scalars(db.select(Citizen.id).where(Citizen.phone == PHONE)).one()
-    with client.session_transaction() as session:
-        session["citizen_id"] = citizen_id
+    sign_in_as(app, client, citizen_id=citizen_id)
     client.phone = PHONE
     return client
 
@@ -152,8 +151,7 @@ def test_photos_are_refused_when_no_supplement_is_asked(app):
     client = app.test_client()
     with app.app_context():
         citizen_id = db.session.scalars(db.select(Citizen.id).where(Citizen.phone == PHONE)).one()
-    with client.session_transaction() as session:
-        session["citizen_id"] = citizen_id
+    sign_in_as(app, client, citizen_id=citizen_id)
     response = upload(client, code)
     assert response.status_code == 409
     assert "không có yêu cầu bổ sung" in response.get_json()["error"]["message"]
@@ -163,8 +161,7 @@ def test_another_citizen_cannot_reach_the_supplement_page(app, asked):
     from tests.conftest import make_citizen
 
     stranger = app.test_client()
-    with stranger.session_transaction() as session:
-        session["citizen_id"] = make_citizen(app, "+84987654321")
+    sign_in_as(app, stranger, citizen_id=make_citizen(app, "+84987654321"))
     assert stranger.get(f"/ho-so/{asked}/bo-sung").status_code == 404
 
 

@@ -158,3 +158,26 @@ def test_the_command_uses_the_configured_period(ctx, app):
     assert "Purged 1 draft(s), 1 upload row(s), 1 file(s)" in gone.output
     db.session.expire_all()
     assert db.session.get(Draft, draft_id) is None
+
+
+def test_old_ended_and_long_unused_sessions_go_and_live_ones_stay(ctx):
+    from models import Citizen, UserSession
+    from services import sessions
+
+    citizen = db.session.get(Citizen, make_citizen_id())
+    ids = {}
+    for name, ended, seen in [
+        ("ended long ago", OLD, OLD),
+        ("ended yesterday", timedelta(days=1), timedelta(days=1)),
+        ("unused for 70 days", None, timedelta(days=70)),
+        ("in use", None, timedelta(minutes=5)),
+    ]:
+        _token, row = sessions.open_row(citizen, "Chrome trên Android")
+        row.last_seen_at = utcnow() - seen
+        if ended is not None:
+            row.ended_at, row.end_reason = utcnow() - ended, "signed_out"
+        db.session.commit()
+        ids[name] = row.id
+    assert purge(30).sessions == 2
+    left = set(db.session.scalars(select(UserSession.id)))
+    assert left == {ids["ended yesterday"], ids["in use"]}
