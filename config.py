@@ -79,6 +79,13 @@ class Config:
         # environment on purpose: only a test's create_app(config) can lift it.
         self.OFFICER_PASSKEY_REQUIRED = True
 
+        # Wrong code-and-digits guesses at the status lookup (API and page
+        # together): per address, and per dossier code from all addresses.
+        self.TRACKING_ADDRESS_GUESS_LIMIT = os.environ.get(
+            "TRACKING_ADDRESS_GUESS_LIMIT", "30/hour"
+        )
+        self.TRACKING_CODE_GUESS_LIMIT = os.environ.get("TRACKING_CODE_GUESS_LIMIT", "10/day")
+
         self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
         self.RATELIMIT_ENABLED = os.environ.get("RATELIMIT_ENABLED", "1") == "1"
         self.RATELIMIT_HEADERS_ENABLED = True
