@@ -1,5 +1,6 @@
 """The Flask extensions, created unbound and initialised in create_app."""
 
+import ipaddress
 import math
 import time
 from functools import lru_cache
@@ -36,6 +37,36 @@ def citizen_or_ip() -> str:
     """
     citizen_id = session.get("citizen_id")
     return f"citizen:{citizen_id}" if citizen_id else client_ip()
+
+
+@lru_cache(maxsize=8)
+def office_networks(text: str) -> tuple:
+    """OFFICE_NETWORKS ("203.0.113.0/28, 2001:db8::/64") as networks; ValueError if wrong."""
+    try:
+        return tuple(
+            ipaddress.ip_network(part.strip(), strict=False)
+            for part in text.split(",")
+            if part.strip()
+        )
+    except ValueError as error:
+        raise ValueError(f"OFFICE_NETWORKS: {error}") from None
+
+
+def from_office_network() -> bool:
+    """The request comes from the commune office's own network (OFFICE_NETWORKS).
+
+    A whole office of citizens signs in through its one address: per-address
+    limits would lock out the queue. The limits per phone, per code and the
+    SMS budget still hold for them.
+    """
+    networks = office_networks(current_app.config["OFFICE_NETWORKS"])
+    if not networks:
+        return False
+    try:
+        address = ipaddress.ip_address(client_ip())
+    except ValueError:
+        return False
+    return any(address in network for network in networks)
 
 
 limiter = Limiter(key_func=client_ip)

@@ -19,7 +19,7 @@ from services import drafts, otp, passkeys, tracking
 from services.database import reads_only
 from services.submission import SubmitProblem, check_draft, create_dossier, existing_dossier
 from services.tracking import status_json
-from services.web import sessionless
+from services.web import note_retry_after, sessionless
 
 
 def checked_draft(citizen, draft_id: str):
@@ -68,8 +68,12 @@ def _bring_up_to_date(draft, body: dict) -> None:
 
 
 def _otp_error(error: otp.OtpError) -> ApiError:
-    status = 429 if error.code in ("too_soon", "too_many") else 400
-    return ApiError(status, f"code_{error.code}", error.message)
+    if error.retry_after is not None:  # the message says the same wait
+        seconds = note_retry_after(error.retry_after)
+        return ApiError(
+            429, f"code_{error.code}", error.message, headers={"Retry-After": str(seconds)}
+        )
+    return ApiError(400, f"code_{error.code}", error.message)
 
 
 @bp.post("/drafts/<draft_id>/confirmation-code")
