@@ -3,7 +3,7 @@
 from flask import Flask
 
 from config import INSTANCE_DIR, Config
-from extensions import csrf, db, limiter, migrate
+from extensions import csrf, db, limiter, migrate, office_networks
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -12,6 +12,7 @@ def create_app(config: dict | None = None) -> Flask:
     if config:
         app.config.update(config)
     INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    office_networks(app.config["OFFICE_NETWORKS"])  # a mistyped CIDR stops the start
 
     db.init_app(app)
     migrate.init_app(app, db, render_as_batch=True)

@@ -57,7 +57,21 @@ class Config:
         self.OTP_TTL_SECONDS = _env_int("OTP_TTL_SECONDS", 300)
         self.OTP_MAX_ATTEMPTS = _env_int("OTP_MAX_ATTEMPTS", 5)
         self.OTP_RESEND_SECONDS = _env_int("OTP_RESEND_SECONDS", 60)
-        self.OTP_PER_PHONE_PER_HOUR = _env_int("OTP_PER_PHONE_PER_HOUR", 5)
+        self.OTP_PER_PHONE_PER_HOUR = _env_int("OTP_PER_PHONE_PER_HOUR", 5)  # codes sent
+        # Wrong codes in a row per phone, across its codes, before its codes
+        # are locked for OTP_LOCK_SECONDS (NIST SP 800-63B 5.2.2: at most 100).
+        self.OTP_MAX_FAILURES = _env_int("OTP_MAX_FAILURES", 100)
+        self.OTP_LOCK_SECONDS = _env_int("OTP_LOCK_SECONDS", 86400)
+        # SMS of every kind in any hour; past it new codes wait, and the log
+        # says so (level ERROR).
+        self.SMS_BUDGET_PER_HOUR = _env_int("SMS_BUDGET_PER_HOUR", 1000)
+        # Per address (Flask-Limiter syntax): codes sent, and wrong codes
+        # entered. High enough for a commune office's Wi-Fi or a carrier's
+        # shared address on a busy morning; the office's own addresses
+        # (OFFICE_NETWORKS, CIDR, comma-separated) have no per-address limit.
+        self.SIGN_IN_ADDRESS_LIMIT = os.environ.get("SIGN_IN_ADDRESS_LIMIT", "200/hour")
+        self.SIGN_IN_GUESS_ADDRESS_LIMIT = os.environ.get("SIGN_IN_GUESS_ADDRESS_LIMIT", "300/hour")
+        self.OFFICE_NETWORKS = os.environ.get("OFFICE_NETWORKS", "")
 
         # Passkeys (WebAuthn). The RP ID is the bare domain the passkeys belong to
         # (no scheme, no port; an IP address is not allowed by browsers). Left
@@ -78,6 +92,13 @@ class Config:
         # Officers need a passkey after their password. Not read from the
         # environment on purpose: only a test's create_app(config) can lift it.
         self.OFFICER_PASSKEY_REQUIRED = True
+
+        # Wrong code-and-digits guesses at the status lookup (API and page
+        # together): per address, and per dossier code from all addresses.
+        self.TRACKING_ADDRESS_GUESS_LIMIT = os.environ.get(
+            "TRACKING_ADDRESS_GUESS_LIMIT", "30/hour"
+        )
+        self.TRACKING_CODE_GUESS_LIMIT = os.environ.get("TRACKING_CODE_GUESS_LIMIT", "10/day")
 
         self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
         self.RATELIMIT_ENABLED = os.environ.get("RATELIMIT_ENABLED", "1") == "1"

@@ -12,12 +12,13 @@ from domain.clock import today_vn
 from domain.communes import get_commune, search_communes
 from domain.phones import mask_phone, national_format
 from domain.workflow import WITHDRAWABLE
-from extensions import db, limiter
+from extensions import db
 from models import Commune, Dossier, Draft
-from services import office, passkeys, supplement
+from services import office, passkeys, supplement, tracking
 from services.auth import citizen_required, current_citizen
 from services.database import reads_only
-from services.tracking import lookup_status, status_json
+from services.tracking import status_json
+from services.web import note_retry_after, try_again_text
 
 bp = Blueprint("citizen", __name__)
 
@@ -210,17 +211,21 @@ def withdraw(code: str):
     return render_template("citizen/withdraw.html", dossier=dossier, form=form, problem=problem)
 
 
-def _failed_track(response) -> bool:
-    return request.method == "POST" and response.status_code == 404
-
-
 @bp.route("/theo-doi", methods=["GET", "POST"])
 @reads_only
-@limiter.limit("30/hour", methods=["POST"], deduct_when=_failed_track)
 def track():
+    """The page's lookup: the same guess budgets as the API's (services.tracking)."""
     form = TrackForm()
     if form.validate_on_submit():
-        info = lookup_status(form.code.data, form.phone_last4.data)
+        try:
+            info = tracking.lookup_status(form.code.data, form.phone_last4.data)
+        except tracking.LookupRefused as refusal:
+            message = refusal.message
+            if refusal.status == 429:
+                message += " " + try_again_text(note_retry_after(refusal.retry_after))
+            field = form.phone_last4 if refusal.status == 400 else form.code
+            field.errors.append(message)
+            return render_template("citizen/track.html", form=form, dossier=None), refusal.status
         if info is not None:
             return render_template("citizen/track.html", form=form, dossier=info)
         form.code.errors.append(

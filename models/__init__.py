@@ -1,6 +1,6 @@
 """Database models. Import from here so Alembic sees every table."""
 
-from models.account import Citizen, OtpChallenge
+from models.account import Citizen, OtpChallenge, PhoneCodeFailures
 from models.commune import Commune
 from models.dossier import DailySequence, Dossier, DossierEvent, ProcedureProgress
 from models.draft import Draft, Upload
@@ -20,6 +20,7 @@ __all__ = [
     "OtpChallenge",
     "Passkey",
     "Payment",
+    "PhoneCodeFailures",
     "ProcedureProgress",
     "Upload",
     "UserSession",

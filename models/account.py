@@ -20,7 +20,11 @@ class OtpChallenge(db.Model):
     """A one-time code sent by SMS. Only a keyed hash of the code is kept."""
 
     __tablename__ = "otp_challenges"
-    __table_args__ = (Index("ix_otp_phone_purpose_created", "phone", "purpose", "created_at"),)
+    __table_args__ = (
+        Index("ix_otp_phone_purpose_created", "phone", "purpose", "created_at"),
+        # The hour's codes of all phones: the SMS budget (services.otp).
+        Index("ix_otp_created", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     phone: Mapped[str] = mapped_column(String(16))
@@ -31,3 +35,19 @@ class OtpChallenge(db.Model):
     expires_at: Mapped[datetime]
     attempts: Mapped[int] = mapped_column(default=0)
     used_at: Mapped[datetime | None]
+
+
+class PhoneCodeFailures(db.Model):
+    """Wrong codes entered in a row for one phone, across all its codes.
+
+    NIST SP 800-63B 5.2.2: at most OTP_MAX_FAILURES consecutive failures per
+    account, then a locked period. Only guesses checked against a code that
+    was sent to this phone count, so nobody locks a phone by typing at a
+    number that has no code waiting. A right code starts the count again.
+    """
+
+    __tablename__ = "phone_code_failures"
+
+    phone: Mapped[str] = mapped_column(String(16), primary_key=True)  # E.164
+    failures: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None]

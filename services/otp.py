@@ -2,7 +2,14 @@
 
 Only an HMAC of each code is stored. A code lives OTP_TTL_SECONDS, dies after
 OTP_MAX_ATTEMPTS wrong tries, and a new one can be asked for after
-OTP_RESEND_SECONDS, at most OTP_PER_PHONE_PER_HOUR times an hour per phone.
+OTP_RESEND_SECONDS, at most OTP_PER_PHONE_PER_HOUR codes sent an hour per phone.
+
+Per phone, across its codes: OTP_MAX_FAILURES wrong codes in a row lock the
+phone's codes for OTP_LOCK_SECONDS (NIST SP 800-63B 5.2.2). Without it five
+codes an hour times five guesses gave 25 checked guesses an hour, for ever.
+Its passkeys still sign in. And no more than SMS_BUDGET_PER_HOUR SMS leave in
+any hour, codes and notices together: past that, new codes wait (logged as an
+error for whoever watches the logs).
 """
 
 import hashlib
@@ -10,16 +17,20 @@ import hmac
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, select, union_all, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from domain.phones import mask_phone
 from extensions import db
-from models import OtpChallenge
+from models import Notification, OtpChallenge, PhoneCodeFailures
 from models.base import utcnow
 from services.sms import SmsError
+from services.web import vn_time, wait_text
+
+HOUR = timedelta(hours=1)
 
 # SMS bodies are unaccented on purpose: accented text switches the message to
 # UCS-2, which halves the characters per SMS and doubles the cost.
@@ -59,30 +70,103 @@ def seconds_until_resend(phone: str, purpose: str, draft_id: str | None = None) 
     return max(0, int(wait - elapsed + 0.999))
 
 
+def _seconds_until(moment: datetime) -> int:
+    return max(1, int((moment - utcnow()).total_seconds() + 0.999))
+
+
+def _free_after(times, limit: int) -> int | None:
+    """None while fewer than `limit` of `times` (a one-column select of the
+    last hour's moments) are in the hour; else the seconds until one leaves."""
+    times = times.subquery()
+    column = next(iter(times.c))
+    count = db.session.scalar(select(func.count()).select_from(times))
+    if count < limit:
+        return None
+    # The hour frees a place when the (count - limit + 1)-th oldest leaves it.
+    oldest = db.session.scalar(select(column).order_by(column).offset(count - limit).limit(1))
+    return _seconds_until(oldest + HOUR)
+
+
+def _locked_until(phone: str) -> datetime | None:
+    state = db.session.get(PhoneCodeFailures, phone)
+    if state is None or state.locked_until is None or state.locked_until <= utcnow():
+        return None
+    return state.locked_until
+
+
+def _locked_error(until: datetime) -> "OtpError":
+    wait = _seconds_until(until)
+    return OtpError(
+        "phone_locked",
+        "Số điện thoại này đã nhập sai mã quá nhiều lần liên tiếp, nên mã SMS của số này "
+        f"tạm khoá đến {vn_time(until)}. Hãy đợi {wait_text(wait)} rồi thử lại. Nếu đã tạo "
+        "khóa đăng nhập (passkey), bạn vẫn dùng được khóa đó; cần gấp, hãy liên hệ cán bộ xã.",
+        wait,
+    )
+
+
+def _sms_budget_wait(now: datetime) -> int | None:
+    budget = current_app.config["SMS_BUDGET_PER_HOUR"]
+    since = now - HOUR
+    sent = union_all(
+        select(OtpChallenge.created_at.label("at")).where(OtpChallenge.created_at > since),
+        select(Notification.sent_at.label("at")).where(
+            Notification.channel == "sms", Notification.sent_at > since
+        ),
+    )
+    wait = _free_after(select(sent.subquery().c.at), budget)
+    if wait is not None:
+        # Once an hour per process: an alert, not a line per refused citizen.
+        alerted = current_app.extensions.get("sms_budget_alerted_at")
+        if alerted is None or now - alerted >= HOUR:
+            current_app.extensions["sms_budget_alerted_at"] = now
+            current_app.logger.error(
+                "SMS budget reached: %d SMS in the last hour (SMS_BUDGET_PER_HOUR); "
+                "new codes are refused for %d s",
+                budget,
+                wait,
+            )
+    return wait
+
+
 def issue_code(phone: str, purpose: str, draft_id: str | None = None) -> None:
     """Create a code and send it by SMS, or raise OtpError saying why not."""
     config = current_app.config
+    until = _locked_until(phone)
+    if until is not None:  # a code it may not enter would be an SMS for nothing
+        raise _locked_error(until)
     wait = seconds_until_resend(phone, purpose, draft_id)
     if wait:
         raise OtpError(
             "too_soon", f"Mã vừa được gửi. Hãy đợi {wait} giây rồi bấm gửi lại mã.", wait
         )
-    hour_ago = utcnow() - timedelta(hours=1)
-    sent_last_hour = db.session.scalar(
-        select(func.count())
-        .select_from(OtpChallenge)
-        .where(OtpChallenge.phone == phone, OtpChallenge.created_at > hour_ago)
+    now = utcnow()
+    # Codes sent, not asked for: a failed SMS's row is deleted below.
+    wait = _free_after(
+        select(OtpChallenge.created_at).where(
+            OtpChallenge.phone == phone, OtpChallenge.created_at > now - HOUR
+        ),
+        config["OTP_PER_PHONE_PER_HOUR"],
     )
-    if sent_last_hour >= config["OTP_PER_PHONE_PER_HOUR"]:
+    if wait is not None:
         raise OtpError(
             "too_many",
-            "Số điện thoại này đã nhận quá nhiều mã trong một giờ. Hãy thử lại sau 1 giờ "
-            "hoặc liên hệ cán bộ xã.",
-            3600,
+            f"Số điện thoại này đã nhận quá nhiều mã ({config['OTP_PER_PHONE_PER_HOUR']} mã) "
+            "trong một giờ qua. "
+            f"Hãy đợi {wait_text(wait)} rồi bấm gửi lại mã, hoặc liên hệ cán bộ xã.",
+            wait,
+        )
+    wait = _sms_budget_wait(now)
+    if wait is not None:
+        raise OtpError(
+            "sms_budget",
+            "Hệ thống đang tạm ngừng gửi mã SMS vì đã gửi quá nhiều tin trong một giờ qua. "
+            f"Hãy đợi {wait_text(wait)} rồi thử lại; nếu đã tạo khóa đăng nhập (passkey), "
+            "bạn dùng được khóa đó ngay.",
+            wait,
         )
     code = f"{secrets.randbelow(10**6):06d}"
     nonce = secrets.token_hex(8)
-    now = utcnow()
     challenge = OtpChallenge(
         phone=phone,
         purpose=purpose,
@@ -102,6 +186,32 @@ def issue_code(phone: str, purpose: str, draft_id: str | None = None) -> None:
         raise OtpError(
             "sms_failed", "Chưa gửi được tin nhắn. Hãy kiểm tra số điện thoại và thử lại."
         ) from None
+
+
+def _one_more_failure(phone: str) -> datetime | None:
+    """Count a checked wrong code; the end of the lock if this one reached the limit.
+
+    One statement that adds one whatever other requests do at the same time
+    (an upsert, in SQLite and PostgreSQL alike).
+    """
+    table = PhoneCodeFailures.__table__
+    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
+    counted = (
+        dialect.insert(table)
+        .values(phone=phone, failures=1)
+        .on_conflict_do_update(
+            index_elements=[table.c.phone], set_={"failures": table.c.failures + 1}
+        )
+        .returning(table.c.failures)
+    )
+    if db.session.execute(counted).scalar_one() < current_app.config["OTP_MAX_FAILURES"]:
+        return None
+    until = utcnow() + timedelta(seconds=current_app.config["OTP_LOCK_SECONDS"])
+    db.session.execute(
+        update(table).where(table.c.phone == phone).values(failures=0, locked_until=until)
+    )
+    current_app.logger.warning("SMS codes of %s locked after wrong codes", mask_phone(phone))
+    return until
 
 
 def clean_code(raw: str) -> str:
@@ -125,20 +235,39 @@ def verify_code(
         raise OtpError(
             "format", "Mã xác nhận gồm đúng 6 chữ số. Hãy kiểm tra lại tin nhắn và nhập đủ."
         )
+    until = _locked_until(phone)
+    if until is not None:
+        raise _locked_error(until)
     challenge = _latest(phone, purpose, draft_id)
     if challenge is None or challenge.used_at is not None:
         raise OtpError("none", "Chưa có mã nào đang chờ. Hãy bấm “Gửi mã” để nhận mã mới.")
     max_attempts = current_app.config["OTP_MAX_ATTEMPTS"]
+    exhausted = OtpError(
+        "locked", "Bạn đã nhập sai quá nhiều lần. Hãy bấm “Gửi lại mã” để nhận mã mới."
+    )
     if challenge.attempts >= max_attempts:
-        raise OtpError(
-            "locked", "Bạn đã nhập sai quá nhiều lần. Hãy bấm “Gửi lại mã” để nhận mã mới."
-        )
+        raise exhausted
     if utcnow() > challenge.expires_at:
         raise OtpError("expired", "Mã đã hết hạn. Hãy bấm “Gửi lại mã” để nhận mã mới.")
+    # Take the attempt before comparing, in one conditional UPDATE: two
+    # guesses at the same moment cannot both use the code's last try.
+    taken = db.session.execute(
+        update(OtpChallenge)
+        .where(
+            OtpChallenge.id == challenge.id,
+            OtpChallenge.attempts < max_attempts,
+            OtpChallenge.used_at.is_(None),
+        )
+        .values(attempts=OtpChallenge.attempts + 1)
+    )
+    if taken.rowcount != 1:  # another request took the last try
+        raise exhausted
     nonce, digest = challenge.code_hash.split("$", 1)
     if not hmac.compare_digest(digest, _digest(nonce, code)):
-        challenge.attempts += 1
+        until = _one_more_failure(phone)
         db.session.commit()
+        if until is not None:
+            raise _locked_error(until)
         left = max_attempts - challenge.attempts
         if left <= 0:
             raise OtpError(
@@ -146,5 +275,9 @@ def verify_code(
             )
         raise OtpError("wrong", f"Mã xác nhận không đúng. Bạn còn {left} lần thử.")
     challenge.used_at = utcnow()
+    # A right code ends the run of wrong ones.
+    db.session.execute(
+        update(PhoneCodeFailures).where(PhoneCodeFailures.phone == phone).values(failures=0)
+    )
     if commit:
         db.session.commit()

@@ -6,6 +6,7 @@ citizen may read: reasons, what to supplement, the results' numbers.
 """
 
 import hmac
+import re
 import threading
 from collections import OrderedDict
 
@@ -17,7 +18,7 @@ from domain.catalog import CATALOG
 from domain.communes import get_commune
 from domain.dossier_code import parse_code
 from domain.working_days import VN_TZ, format_vn_date
-from extensions import db
+from extensions import FailureLimit, db
 from models import Citizen, Dossier
 from models.base import as_utc
 
@@ -137,20 +138,80 @@ def _find_row(code: str):
         connection.close()  # back to the pool, rolled back
 
 
+# What the citizen may type around the 4 digits.
+_SEPARATORS = re.compile(r"[\s\-.]")
+# ASCII digits only: str.isdigit() also takes "²" and "١", which no stored
+# number holds (and which made compare_digest raise: a 500 for a real code
+# against a 404 for an unknown one, an oracle for free).
+_LAST4 = re.compile(r"[0-9]{4}")
+
+# Wrong code-and-digits guesses, counted on every entry point together (the
+# API and the page): per address, and per dossier code so that many
+# addresses together cannot try all 10,000 endings of one code.
+ADDRESS_GUESSES = FailureLimit("status-lookup", "TRACKING_ADDRESS_GUESS_LIMIT")
+CODE_GUESSES = FailureLimit("status-lookup-code", "TRACKING_CODE_GUESS_LIMIT")
+
+
+class LookupRefused(Exception):
+    """A lookup not even tried: bad digits (400) or no guesses left (429)."""
+
+    def __init__(self, status: int, code: str, message: str, retry_after: int | None = None):
+        super().__init__(message)
+        self.status, self.code, self.message, self.retry_after = status, code, message, retry_after
+
+
+def clean_last4(raw: str) -> str | None:
+    digits = _SEPARATORS.sub("", raw or "")
+    return digits if _LAST4.fullmatch(digits) else None
+
+
 def _find(code: str, phone_last4: str):
     """(id, version) of the dossier, if the code and the phone's last 4 digits match.
 
     A code alone is guessable: it must come with the phone's last 4 digits."""
-    digits = "".join(ch for ch in phone_last4 if ch.isdigit())
-    if parse_code(code) is None or len(digits) != 4:
+    if parse_code(code) is None or not _LAST4.fullmatch(phone_last4):
         return None
     # A code that parses is already in its stored form once stripped and
     # upper-cased (format_code would rebuild the same text).
     row = _find_row(code.strip().upper())
     # E.164 keeps the national number's digits, so its last 4 are the phone's.
-    if row is None or not hmac.compare_digest(row[2][-4:], digits):
+    if row is None or not hmac.compare_digest(row[2][-4:], phone_last4):
         return None
     return row[0], row[1]
+
+
+def _guarded(code: str, phone_last4: str):
+    """_public_status behind the digit check and both failure budgets.
+
+    Every answer here is the same for a code that exists and one that does
+    not: only the right digits of an existing code tell them apart.
+    """
+    digits = clean_last4(phone_last4)
+    if digits is None:
+        raise LookupRefused(
+            400,
+            "invalid_phone_last4",
+            "Hãy nhập đúng 4 chữ số (0–9) cuối của số điện thoại đã dùng khi nộp hồ sơ.",
+        )
+    code_key = code.strip().upper() if parse_code(code) is not None else None
+    wait = ADDRESS_GUESSES.retry_after()
+    if wait is not None:
+        raise LookupRefused(429, "rate_limited", "Bạn đã tra cứu sai quá nhiều lần.", wait)
+    wait = CODE_GUESSES.retry_after(code_key) if code_key else None
+    if wait is not None:
+        raise LookupRefused(
+            429,
+            "code_rate_limited",
+            "Mã hồ sơ này đã bị tra cứu sai quá nhiều lần nên tạm khoá tra cứu công khai. "
+            "Chủ hồ sơ vẫn xem được trong “Hồ sơ của tôi” sau khi đăng nhập.",
+            wait,
+        )
+    kept = _public_status(code, digits)
+    if kept is None:
+        ADDRESS_GUESSES.failed()
+        if code_key:
+            CODE_GUESSES.failed(code_key)
+    return kept
 
 
 # The public status of a dossier, by (id, version). Every change to what it
@@ -199,12 +260,14 @@ def _public_status(code: str, phone_last4: str) -> tuple[dict, bytes] | None:
 
 
 def lookup_status(code: str, phone_last4: str) -> dict | None:
-    """The public status (as status_json) for a code and the phone's last 4 digits."""
-    kept = _public_status(code, phone_last4)
+    """The public status (as status_json) for a code and the phone's last 4 digits.
+
+    None when they do not match; LookupRefused when not even tried."""
+    kept = _guarded(code, phone_last4)
     return kept[0] if kept is not None else None
 
 
 def lookup_status_json(code: str, phone_last4: str) -> bytes | None:
     """lookup_status as the JSON the API sends."""
-    kept = _public_status(code, phone_last4)
+    kept = _guarded(code, phone_last4)
     return kept[1] if kept is not None else None

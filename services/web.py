@@ -2,10 +2,12 @@
 
 import gzip
 import hashlib
+import math
+import time
 from functools import cache, lru_cache
 from pathlib import Path
 
-from flask import Flask, abort, current_app, jsonify, render_template, request, url_for
+from flask import Flask, abort, current_app, g, jsonify, render_template, request, url_for
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -33,7 +35,9 @@ ERROR_MESSAGES = {
     405: "Thao tác này không được hỗ trợ.",
     413: "Dữ liệu gửi lên quá lớn. Hãy chụp lại ảnh hoặc gửi ít hơn.",
     415: "Định dạng dữ liệu không được hỗ trợ.",
-    429: "Bạn đã thử quá nhiều lần. Hãy đợi vài phút rồi thử lại.",
+    # Only when no wait is known (an abort(429) of our own); a limit's 429
+    # says how long to wait (too_many_requests).
+    429: "Bạn đã thử quá nhiều lần. Hãy đợi một lúc rồi thử lại.",
     500: "Hệ thống đang gặp lỗi. Thông tin của bạn vẫn được giữ. Hãy thử lại sau ít phút.",
 }
 
@@ -56,6 +60,59 @@ def error_response(status: int, code: str, message: str, fields: dict | None = N
             body["error"]["missing"] = missing
         return jsonify(body), status
     return render_template("error.html", status=status, message=message), status
+
+
+def wait_text(seconds: int) -> str:
+    """A wait in words, rounded up: whoever waits that long is let in."""
+    if seconds < 60:
+        return f"{seconds} giây"
+    minutes = math.ceil(seconds / 60)
+    if minutes < 60:
+        return f"{minutes} phút"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} giờ" + (f" {minutes} phút" if minutes else "")
+
+
+def try_again_text(seconds: int) -> str:
+    return f"Hãy đợi {wait_text(seconds)} rồi thử lại."
+
+
+def note_retry_after(seconds: int) -> int:
+    """Make `seconds` this request's Retry-After (see retry_after_header)."""
+    g.retry_after = max(1, int(seconds))
+    return g.retry_after
+
+
+def too_many_requests(seconds: int, lead: str = "Bạn đã thử quá nhiều lần.", code="rate_limited"):
+    """A 429 whose words and Retry-After header give the same wait."""
+    seconds = note_retry_after(seconds)
+    return error_response(429, code, f"{lead} {try_again_text(seconds)}")
+
+
+def breached_limit_wait() -> int:
+    """Seconds until every Flask-Limiter limit this request broke lets it in again.
+
+    The longest of them: the shortest (what the exception names) would send
+    the citizen back to be refused again.
+    """
+    from extensions import limiter
+
+    now = time.time()
+    waits = [lim.window.reset_time - now for lim in limiter.current_limits if lim.breached]
+    return max(1, math.ceil(max(waits, default=60)))
+
+
+def retry_after_header(response):
+    """The last after_request: Retry-After is the wait the 429's message gave.
+
+    Flask-Limiter's own header hook rewrites Retry-After from its limit (one
+    second off after its rounding, or the window of a limit that was not the
+    one refused); this runs after it.
+    """
+    seconds = g.get("retry_after")
+    if seconds is not None and response.status_code == 429:
+        response.headers["Retry-After"] = str(seconds)
+    return response
 
 
 @cache
@@ -155,6 +212,8 @@ def init_app(app: Flask) -> None:
     app.session_interface.learn_sessionless_paths(app)
     # First in line, so it runs before CSRFProtect's own before_request.
     app.before_request_funcs.setdefault(None, []).insert(0, refuse_nameless_form_parts)
+    # First in the list, so it runs after every other after_request.
+    app.after_request_funcs.setdefault(None, []).insert(0, retry_after_header)
     app.jinja_env.globals["asset_url"] = asset_url
     app.jinja_env.filters["vn_time"] = vn_time
 
@@ -217,6 +276,10 @@ def init_app(app: Flask) -> None:
         status = error.code or 500
         message = ERROR_MESSAGES.get(status, ERROR_MESSAGES[400])
         if status == 429:
+            from flask_limiter.errors import RateLimitExceeded
+
+            if isinstance(error, RateLimitExceeded):
+                return too_many_requests(breached_limit_wait())
             return error_response(status, "rate_limited", message)
         return error_response(status, error.name.lower().replace(" ", "_"), message)
 

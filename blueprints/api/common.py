@@ -8,7 +8,7 @@ import jsonschema_rs
 from flask import current_app, request
 
 from services.auth import current_citizen
-from services.web import error_response
+from services.web import error_response, note_retry_after, try_again_text
 
 
 class ApiError(Exception):
@@ -103,6 +103,16 @@ def citizen_api(view):
         return view(citizen, *args, **kwargs)
 
     return wrapper
+
+
+def rate_limited(
+    seconds: int, lead: str = "Bạn đã thử quá nhiều lần.", code: str = "rate_limited"
+) -> ApiError:
+    """A 429 whose message and Retry-After header give the same wait."""
+    seconds = note_retry_after(seconds)
+    return ApiError(
+        429, code, f"{lead} {try_again_text(seconds)}", headers={"Retry-After": str(seconds)}
+    )
 
 
 def not_found(what: str = "hồ sơ") -> ApiError:

@@ -2,7 +2,7 @@ from flask import current_app, jsonify, url_for
 from sqlalchemy import select
 
 from blueprints.api import bp
-from blueprints.api.common import ApiError, citizen_api, json_body, not_found
+from blueprints.api.common import ApiError, citizen_api, json_body, not_found, rate_limited
 from blueprints.api.spec import (
     CONFIRMATION_SENT,
     DOSSIER_CREATED,
@@ -13,13 +13,13 @@ from blueprints.api.spec import (
 )
 from domain.clock import today_vn
 from domain.phones import mask_phone
-from extensions import FailureLimit, citizen_or_ip, csrf, db, limiter
+from extensions import citizen_or_ip, csrf, db, limiter
 from models import Dossier
-from services import drafts, otp, passkeys
+from services import drafts, otp, passkeys, tracking
 from services.database import reads_only
 from services.submission import SubmitProblem, check_draft, create_dossier, existing_dossier
-from services.tracking import lookup_status_json, status_json
-from services.web import ERROR_MESSAGES, sessionless
+from services.tracking import status_json
+from services.web import note_retry_after, sessionless
 
 
 def checked_draft(citizen, draft_id: str):
@@ -68,8 +68,12 @@ def _bring_up_to_date(draft, body: dict) -> None:
 
 
 def _otp_error(error: otp.OtpError) -> ApiError:
-    status = 429 if error.code in ("too_soon", "too_many") else 400
-    return ApiError(status, f"code_{error.code}", error.message)
+    if error.retry_after is not None:  # the message says the same wait
+        seconds = note_retry_after(error.retry_after)
+        return ApiError(
+            429, f"code_{error.code}", error.message, headers={"Retry-After": str(seconds)}
+        )
+    return ApiError(400, f"code_{error.code}", error.message)
 
 
 @bp.post("/drafts/<draft_id>/confirmation-code")
@@ -199,10 +203,6 @@ def my_dossier(citizen, code: str):
     return jsonify(status_json(dossier))
 
 
-# Wrong code-and-digits guesses per address (a right one never counts).
-LOOKUP_GUESSES = FailureLimit("status-lookup", "30/hour")
-
-
 @bp.post("/status")
 @reads_only
 # No CSRF token and no session: the lookup changes nothing, and the code with
@@ -217,13 +217,14 @@ LOOKUP_GUESSES = FailureLimit("status-lookup", "30/hour")
     request=STATUS_LOOKUP,
 )
 def status_lookup():
-    wait = LOOKUP_GUESSES.retry_after()
-    if wait is not None:
-        raise ApiError(429, "rate_limited", ERROR_MESSAGES[429], headers={"Retry-After": str(wait)})
     body = json_body(STATUS_LOOKUP)
-    info = lookup_status_json(body["code"], body["phone_last4"])
+    try:
+        info = tracking.lookup_status_json(body["code"], body["phone_last4"])
+    except tracking.LookupRefused as refusal:
+        if refusal.status == 429:
+            raise rate_limited(refusal.retry_after, refusal.message, refusal.code) from None
+        raise ApiError(refusal.status, refusal.code, refusal.message) from None
     if info is None:
-        LOOKUP_GUESSES.failed()
         raise ApiError(
             404,
             "not_found",

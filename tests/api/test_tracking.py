@@ -51,7 +51,7 @@ def test_wrong_guesses_are_rate_limited(app):
     ]
     assert statuses[:30] == [404] * 30
     assert statuses[30] == 429
-    refused = anonymous.post("/status", json={"code": "X05665-261124-0099", "phone_last4": "1"})
+    refused = anonymous.post("/status", json={"code": "X05665-261124-0099", "phone_last4": "1234"})
     assert refused.get_json()["error"]["code"] == "rate_limited"
     assert "thử lại" in refused.get_json()["error"]["message"]
     assert 0 < int(refused.headers["Retry-After"]) <= 3600
