@@ -1,7 +1,7 @@
 """sign-in limits: wrong codes in a row per phone, and an index for the SMS budget
 
-Revision ID: 0004_sign_in_limits
-Revises: 0003
+Revision ID: 0005_sign_in_limits
+Revises: 0004_sessions
 Create Date: 2026-11-26 09:00:00
 
 """
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = "0004_sign_in_limits"
-down_revision = "0003"
+revision = "0005_sign_in_limits"
+down_revision = "0004_sessions"
 branch_labels = None
 depends_on = None
 
