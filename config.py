@@ -38,6 +38,16 @@ class Config:
         self.UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
         self.MAX_UPLOAD_BYTES = _env_int("MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
         self.MAX_IMAGE_PIXELS = _env_int("MAX_IMAGE_PIXELS", 40_000_000)
+        # Photos decoded at once per process (each may hold a few hundred MB of
+        # pixels for seconds), and how long an upload waits for a turn before it
+        # answers 503 with Retry-After (services/uploads.py).
+        self.IMAGE_DECODE_CONCURRENCY = _env_int("IMAGE_DECODE_CONCURRENCY", 2)
+        self.IMAGE_DECODE_WAIT_SECONDS = _env_int("IMAGE_DECODE_WAIT_SECONDS", 5)
+        # Files under UPLOAD_DIR that no row names (a process killed between the
+        # file and its row, a half-written .tmp) go once older than
+        # UPLOAD_ORPHAN_SECONDS, swept every UPLOAD_SWEEP_SECONDS: within 45 min.
+        self.UPLOAD_ORPHAN_SECONDS = _env_int("UPLOAD_ORPHAN_SECONDS", 1800)
+        self.UPLOAD_SWEEP_SECONDS = _env_int("UPLOAD_SWEEP_SECONDS", 900)
         # Whole request bodies: one photo plus the multipart envelope.
         self.MAX_CONTENT_LENGTH = self.MAX_UPLOAD_BYTES + 256 * 1024
         self.MAX_JSON_BYTES = _env_int("MAX_JSON_BYTES", 256 * 1024)

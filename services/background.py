@@ -1,5 +1,6 @@
 """What the app's own processes do between requests: send the citizens'
-messages, and purge stale drafts once a day.
+messages, purge stale drafts once a day, and sweep photo files that no row
+names (every UPLOAD_SWEEP_SECONDS).
 
 gunicorn.conf.py starts one BackgroundWorker per gunicorn worker, so the
 embedded default (`make run`) needs no second program and no cron. Several
@@ -35,6 +36,10 @@ class BackgroundWorker:
     ) -> None:
         self.app, self.poll, self.purge_every = app, poll, purge_every
         self._next_purge = time.monotonic() + first_purge_after if purge_every else None
+        # Orphan photo files: far more often than the purge, so that a crash's
+        # leftovers are gone within the hour; the first sweep with the first purge.
+        self.sweep_every = float(app.config["UPLOAD_SWEEP_SECONDS"])
+        self._next_sweep = time.monotonic() + first_purge_after
         self._stopping = threading.Event()
         self.thread = threading.Thread(target=self._loop, name="background", daemon=True)
 
@@ -49,9 +54,8 @@ class BackgroundWorker:
         self.thread.join(10)
 
     def _timeout(self) -> float:
-        if self._next_purge is None:
-            return self.poll
-        return max(0.0, min(self.poll, self._next_purge - time.monotonic()))
+        due = [t for t in (self._next_purge, self._next_sweep) if t is not None]
+        return max(0.0, min([self.poll, *(t - time.monotonic() for t in due)]))
 
     def _loop(self) -> None:
         while not self._stopping.is_set():
@@ -65,6 +69,9 @@ class BackgroundWorker:
                     if self._next_purge is not None and time.monotonic() >= self._next_purge:
                         self._next_purge = time.monotonic() + self.purge_every
                         self._purge()
+                    if time.monotonic() >= self._next_sweep:
+                        self._next_sweep = time.monotonic() + self.sweep_every
+                        self._sweep()
             except Exception:  # a database hiccup: the next pass tries again
                 LOGGER.exception("Background pass failed")
                 self._stopping.wait(self.poll)
@@ -77,3 +84,8 @@ class BackgroundWorker:
                 "Purged %s draft(s), %s upload row(s), %s file(s) older than %s days",
                 report.drafts, report.uploads, report.files, days,
             )  # fmt: skip
+
+    def _sweep(self) -> None:
+        files, freed = retention.sweep_orphans(self.app.config["UPLOAD_ORPHAN_SECONDS"])
+        if files:
+            LOGGER.info("Swept %s photo file(s) no row names (%s bytes)", files, freed)

@@ -4,6 +4,7 @@ import time
 
 from sqlalchemy import select
 
+from domain import validation
 from domain.catalog import CATALOG
 from domain.communes import get_commune
 from extensions import db
@@ -42,6 +43,15 @@ def merge_answers(draft: Draft, answers: dict, edited_at: dict) -> None:
 def citizen_draft(citizen_id: int, draft_id: str, lock: bool = False) -> Draft | None:
     draft = db.session.get(Draft, draft_id, with_for_update=lock or None)
     return draft if draft is not None and draft.citizen_id == citizen_id else None
+
+
+def draft_attachment(draft: Draft, attachment_id: str) -> dict | None:
+    """The paper as this draft asks for it (its procedures and its answers, as the
+    submit counts them), or None: a death notice has no place on a birth draft."""
+    wanted = validation.attachments_for(
+        draft.group_id, draft.procedure_ids or [], draft.answers or {}
+    )
+    return next((a for a in wanted if a["id"] == attachment_id), None)
 
 
 def draft_uploads(draft: Draft) -> list[Upload]:

@@ -33,6 +33,8 @@ Rules:
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import hashlib
 import io
 import struct
@@ -46,6 +48,7 @@ __all__ = [
     "MAX_SIDE",
     "ImageRejected",
     "SanitizedImage",
+    "release_memory",
     "sanitize_image",
 ]
 
@@ -203,11 +206,33 @@ def _to_rgb(im: Image.Image) -> Image.Image:
         "transparency" in im.info and im.mode in ("P", "L", "RGB", "1")
     )
     if has_alpha:
-        rgba = im.convert("RGBA")
-        background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
-        background.alpha_composite(rgba)
-        return background.convert("RGB")
+        with im.convert("RGBA") as rgba, Image.new("RGBA", rgba.size, "white") as background:
+            background.alpha_composite(rgba)
+            return background.convert("RGB")
     return im.convert("RGB")
+
+
+def _find_malloc_trim():
+    """glibc's malloc_trim, or None (musl, macOS)."""
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+    except (OSError, AttributeError):
+        return None
+
+
+_MALLOC_TRIM = _find_malloc_trim()
+
+
+def release_memory() -> None:
+    """Hand the freed pixel buffers back to the system.
+
+    glibc keeps freed memory in its arenas (one per thread) for reuse, so a worker
+    that decoded four 40 MP pages at once stayed at their peak for good: 233 MB
+    after four 6300 x 6300 PNGs, 22 MB after malloc_trim(0) (measured on this
+    Debian machine). It costs a few milliseconds, once per photo.
+    """
+    if _MALLOC_TRIM is not None:
+        _MALLOC_TRIM(0)
 
 
 def _check_pixels(width: int, height: int, max_pixels: int) -> None:
@@ -258,45 +283,57 @@ def sanitize_image(
         raise ImageRejected("not_image")
     _check_pixels(width, height, max_pixels)
 
-    with warnings.catch_warnings():
-        # Make Pillow's bomb warning an exception here, whatever the global filters say.
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
-        try:
-            im = _decode(data, expected, max_pixels)
-            im = _upright(im)
-            if max(im.size) > MAX_SIDE:
-                im.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)
-            rgb = _to_rgb(im)
-        except ImageRejected:
-            raise
-        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-            raise ImageRejected("too_many_pixels") from None
-        except MemoryError:
-            raise ImageRejected("too_many_pixels") from None
-        except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as exc:
-            raise ImageRejected("truncated") from exc
-        except (struct.error, IndexError) as exc:
-            raise ImageRejected("truncated") from exc
+    opened: list[Image.Image] = []  # closed below: a 40 MP page is 120 MB of pixels
+    try:
+        with warnings.catch_warnings():
+            # Make Pillow's bomb warning an exception here, whatever the global filters say.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            try:
+                im = _decode(data, expected, max_pixels, opened)
+                im = _upright(im)
+                opened.append(im)
+                if max(im.size) > MAX_SIDE:
+                    im.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)
+                rgb = _to_rgb(im)
+                opened.append(rgb)
+            except ImageRejected:
+                raise
+            except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+                raise ImageRejected("too_many_pixels") from None
+            except MemoryError:
+                raise ImageRejected("too_many_pixels") from None
+            except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as exc:
+                raise ImageRejected("truncated") from exc
+            except (struct.error, IndexError) as exc:
+                raise ImageRejected("truncated") from exc
 
-    # A fresh image carries no info dict, EXIF, XMP, comment, ICC or text chunks.
-    clean = Image.new("RGB", rgb.size)
-    clean.paste(rgb)
-    out = io.BytesIO()
-    clean.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)
-    encoded = out.getvalue()
+        # A fresh image carries no info dict, EXIF, XMP, comment, ICC or text chunks.
+        clean = Image.new("RGB", rgb.size)
+        opened.append(clean)
+        clean.paste(rgb)
+        out = io.BytesIO()
+        clean.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)
+        encoded = out.getvalue()
+        width, height = clean.size
+    finally:
+        for image in opened:
+            image.close()
+        del opened
+        release_memory()
     return SanitizedImage(
         data=encoded,
         mime="image/jpeg",
-        width=clean.width,
-        height=clean.height,
+        width=width,
+        height=height,
         sha256=hashlib.sha256(encoded).hexdigest(),
     )
 
 
-def _decode(data: bytes, expected: str, max_pixels: int) -> Image.Image:
+def _decode(data: bytes, expected: str, max_pixels: int, opened: list) -> Image.Image:
     """Open with Pillow restricted to the expected format and decode every pixel."""
     formats = ["JPEG"] if expected == "JPEG" else ["PNG"]
     im = Image.open(io.BytesIO(data), formats=formats)
+    opened.append(im)
     if im.format not in (("JPEG", "MPO") if expected == "JPEG" else ("PNG",)):
         raise ImageRejected("not_image")
     _check_pixels(*im.size, max_pixels)  # Pillow's reading of the header, too

@@ -108,6 +108,17 @@ def sweep_files(upload_dir: Path, cutoff_epoch: float, known: set[str]) -> tuple
     return removed, freed
 
 
+def sweep_orphans(older_than: float, now_epoch: float | None = None) -> tuple[int, int]:
+    """(files, bytes) removed: photos no upload row names, and half-written .tmp
+    files, once older than `older_than` seconds (the background thread, every
+    UPLOAD_SWEEP_SECONDS). A process killed between a photo's file and its row,
+    or mid-write, leaves such files; a live upload's file is seconds old."""
+    known = set(db.session.scalars(select(Upload.storage_key)))
+    db.session.commit()  # the keys are read: no transaction stays open over the walk
+    cutoff = (time.time() if now_epoch is None else now_epoch) - older_than
+    return sweep_files(Path(current_app.config["UPLOAD_DIR"]), cutoff, known)
+
+
 def purge(days: int, now: datetime | None = None) -> PurgeReport:
     now = now or utcnow()
     cutoff = now - timedelta(days=days)

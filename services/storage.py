@@ -1,5 +1,6 @@
 """Uploaded pages live under UPLOAD_DIR, outside the web root, by random key."""
 
+import errno
 import os
 import secrets
 from pathlib import Path
@@ -13,17 +14,36 @@ def _path(key: str) -> Path:
     return Path(current_app.config["UPLOAD_DIR"]) / key[:2] / key
 
 
+# A full disk, or the account's quota used up.
+FULL = frozenset({errno.ENOSPC, errno.EDQUOT})
+
+
+class StorageFull(OSError):
+    """No room left to store a photo: the caller answers 507, the citizen retries later."""
+
+
 def save(data: bytes) -> str:
-    """Write atomically (temp file, fsync, rename) so a crash leaves no half file."""
+    """Write atomically (temp file, fsync, rename) so a crash leaves no half file.
+
+    A write that fails (a full disk fails at write, flush, fsync or close alike)
+    removes its temp file before raising: nothing else would. A full disk is
+    raised as StorageFull.
+    """
     key = secrets.token_hex(16)
     path = _path(key)
-    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
-    with open(tmp, "wb") as f:
-        f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(tmp, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except OSError as error:
+        tmp.unlink(missing_ok=True)
+        if error.errno in FULL:
+            raise StorageFull(error.errno, os.strerror(error.errno)) from error
+        raise
     return key
 
 

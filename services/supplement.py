@@ -16,7 +16,7 @@ from domain.statuses import Status
 from extensions import db
 from models import Dossier, Upload
 from services import office, storage
-from services.images import sanitize_image
+from services.images import SanitizedImage
 
 
 @dataclass
@@ -79,11 +79,9 @@ def fields_to_correct(dossier: Dossier, answers: dict) -> list[dict]:
     ]  # fmt: skip
 
 
-def add_photo(
-    dossier: Dossier, citizen_id: int, attachment_id: str, client_id: str, data: bytes, config
-) -> tuple[Upload, bool]:
-    """Store one new page; (upload, created). A retry with the same client_id
-    returns the page already stored."""
+def check_photo(dossier: Dossier, attachment_id: str, client_id: str) -> Upload | None:
+    """Raise Problem for a page this dossier refuses now; the page already stored
+    under `client_id` (a retry), or None."""
     if not open_request(dossier):
         raise Problem(409, "no_request", "Hồ sơ không có yêu cầu bổ sung nào đang chờ.")
     attachment = dossier_attachments(dossier).get(attachment_id)
@@ -93,27 +91,39 @@ def add_photo(
         select(Upload).where(Upload.dossier_id == dossier.id, Upload.client_id == client_id)
     ).first()
     if existing is not None:
-        return existing, False
-    since = asked_at(dossier)
-    new_pages = db.session.scalar(
-        select(func.count())
-        .select_from(Upload)
-        .where(
-            Upload.dossier_id == dossier.id,
-            Upload.attachment_id == attachment_id,
-            Upload.created_at > since,
-        )
-    )
+        return existing
     limit = attachment.get("max_pages", 10)
-    if new_pages >= limit:
+    if _new_pages(dossier, attachment_id) >= limit:
         raise Problem(
             422,
             "too_many_pages",
             f"“{attachment['title']}” chỉ cần tối đa {limit} trang. Hãy xoá bớt ảnh thừa.",
         )
-    image = sanitize_image(
-        data, max_bytes=config["MAX_UPLOAD_BYTES"], max_pixels=config["MAX_IMAGE_PIXELS"]
+    return None
+
+
+def _new_pages(dossier: Dossier, attachment_id: str) -> int:
+    return db.session.scalar(
+        select(func.count())
+        .select_from(Upload)
+        .where(
+            Upload.dossier_id == dossier.id,
+            Upload.attachment_id == attachment_id,
+            Upload.created_at > asked_at(dossier),
+        )
     )
+
+
+def add_photo(
+    dossier: Dossier,
+    citizen_id: int,
+    attachment_id: str,
+    client_id: str,
+    image: SanitizedImage,
+    key: str,
+) -> Upload:
+    """The row of a new page, already checked by check_photo and stored under
+    `key` (services/uploads.py decodes it outside the transaction); not committed."""
     upload = Upload(
         id=str(uuid.uuid4()),
         citizen_id=citizen_id,
@@ -121,8 +131,8 @@ def add_photo(
         dossier_id=dossier.id,
         attachment_id=attachment_id,
         client_id=client_id,
-        position=100 + new_pages,  # after the pages sent with the dossier
-        storage_key=storage.save(image.data),
+        position=100 + _new_pages(dossier, attachment_id),  # after the pages sent with it
+        storage_key=key,
         mime=image.mime,
         size=len(image.data),
         width=image.width,
@@ -130,8 +140,7 @@ def add_photo(
         sha256=image.sha256,
     )
     db.session.add(upload)
-    db.session.commit()
-    return upload, True
+    return upload
 
 
 def remove_photo(dossier: Dossier, upload_id: str) -> None:

@@ -2,16 +2,16 @@
 
 import re
 
-from flask import current_app, jsonify, request
+from flask import jsonify, request
 from sqlalchemy import select
 
 from blueprints.api import bp
 from blueprints.api.common import ApiError, citizen_api, not_found
 from blueprints.api.spec import UPLOAD, documented
+from blueprints.api.uploads import body_first, photo_bytes, photo_errors
 from extensions import citizen_or_ip, db, limiter
 from models import Dossier
-from services import drafts, supplement
-from services.images import ImageRejected
+from services import drafts, supplement, uploads
 
 CLIENT_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 SUPPLEMENT_UPLOAD = {
@@ -25,8 +25,9 @@ SUPPLEMENT_UPLOAD = {
 }
 
 
-def _own_dossier(citizen, code: str) -> Dossier:
-    dossier = db.session.scalars(select(Dossier).where(Dossier.code == code.upper())).first()
+def _own_dossier(citizen, code: str, lock: bool = False) -> Dossier:
+    query = select(Dossier).where(Dossier.code == code.upper())
+    dossier = db.session.scalars(query.with_for_update() if lock else query).first()
     if dossier is None or dossier.citizen_id != citizen.id:
         raise not_found()
     return dossier
@@ -38,37 +39,39 @@ def _problem(problem: supplement.Problem) -> ApiError:
 
 @bp.post("/dossiers/<code>/uploads")
 @limiter.limit("60/hour", key_func=citizen_or_ip)
+@body_first
 @citizen_api
 @documented(
     "post",
     "/dossiers/{code}/uploads",
     "Bổ sung một trang ảnh giấy tờ cho hồ sơ đang được yêu cầu bổ sung",
-    {200: UPLOAD, 201: UPLOAD, 409: None, 422: None},
+    {200: UPLOAD, 201: UPLOAD, 409: None, 422: None, 503: None, 507: None},
     request=SUPPLEMENT_UPLOAD,
     request_media="multipart/form-data",
 )
 def add_supplement_photo(citizen, code: str):
-    dossier = _own_dossier(citizen, code)
+    citizen_id = citizen.id
+    attachment_id = request.form.get("attachment_id", "")
     client_id = request.form.get("client_id", "")
-    if not CLIENT_ID.match(client_id):
-        raise ApiError(400, "bad_client_id", "Thiếu mã ảnh. Hãy tải lại trang rồi thử lại.")
-    file = request.files.get("file")
-    if file is None:
-        raise ApiError(400, "no_file", "Chưa có ảnh. Hãy chụp ảnh giấy tờ rồi thử lại.")
-    try:
-        upload, created = supplement.add_photo(
-            dossier,
-            citizen.id,
-            request.form.get("attachment_id", ""),
-            client_id,
-            file.read(current_app.config["MAX_UPLOAD_BYTES"] + 1),
-            current_app.config,
-        )
-    except supplement.Problem as problem:
-        raise _problem(problem) from None
-    except ImageRejected as rejected:
-        status = 413 if rejected.code == "too_large" else 422
-        raise ApiError(status, f"image_{rejected.code}", rejected.message) from None
+
+    def check(locked: bool):
+        # Locked: the dossier's row (FOR UPDATE on PostgreSQL) keeps two sends
+        # of one page, and the page count, in order; an officer's action on it
+        # meanwhile (the request closed) is seen here too.
+        dossier = _own_dossier(citizen, code, lock=locked)
+        if not CLIENT_ID.match(client_id):  # after the 404 to anyone else
+            raise ApiError(400, "bad_client_id", "Thiếu mã ảnh. Hãy tải lại trang rồi thử lại.")
+        try:
+            return supplement.check_photo(dossier, attachment_id, client_id)
+        except supplement.Problem as problem:
+            raise _problem(problem) from None
+
+    def insert(image, key: str):
+        dossier = _own_dossier(citizen, code, lock=True)
+        return supplement.add_photo(dossier, citizen_id, attachment_id, client_id, image, key)
+
+    with photo_errors():
+        upload, created = uploads.take_photo(photo_bytes, check, insert)
     return jsonify(drafts.upload_json(upload)), 201 if created else 200
 
 

@@ -1,5 +1,7 @@
 import re
 import uuid
+from contextlib import contextmanager
+from functools import wraps
 
 from flask import current_app, jsonify, request
 from sqlalchemy import func, select
@@ -11,8 +13,8 @@ from blueprints.api.spec import UPLOAD, documented
 from domain.catalog import CATALOG
 from extensions import citizen_or_ip, db, limiter
 from models import Upload
-from services import drafts, storage
-from services.images import ImageRejected, sanitize_image
+from services import drafts, storage, uploads
+from services.images import ImageRejected
 
 UPLOAD_FORM = {
     "type": "object",
@@ -35,79 +37,137 @@ def _attachment(attachment_id: str) -> dict | None:
     return None
 
 
+def not_in_this_dossier(attachment_id: str) -> ApiError:
+    known = _attachment(attachment_id)
+    if known is None:
+        return ApiError(400, "unknown_attachment", "Loại giấy tờ không có trong hồ sơ.")
+    # The phone retries this one (static/js/sync.js): its answers may reach the
+    # server just after the photo.
+    return ApiError(
+        422,
+        "attachment_not_in_draft",
+        f"Hồ sơ này không cần “{known['title']}” với các thủ tục và câu trả lời đã chọn. "
+        "Hãy kiểm tra lại thủ tục và câu trả lời, rồi chụp đúng giấy tờ được yêu cầu.",
+    )
+
+
+def body_first(view):
+    """Read the photo's body before the sign-in opens a transaction: a phone on
+    3G takes minutes to send it, and nothing may wait on that."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        request.files  # noqa: B018  (parses the multipart body)
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+@contextmanager
+def photo_errors():
+    """Every refusal of the photo pipeline as the API's 4xx/5xx with a message."""
+    try:
+        yield
+    except ImageRejected as rejected:
+        status = 413 if rejected.code == "too_large" else 422
+        raise ApiError(status, f"image_{rejected.code}", rejected.message) from None
+    except uploads.DecoderBusy:
+        raise ApiError(
+            503,
+            "busy",
+            "Máy chủ đang bận xử lý ảnh khác. Ảnh vẫn được giữ trên máy, hãy thử lại sau ít giây.",
+            headers={"Retry-After": str(uploads.RETRY_AFTER_SECONDS)},
+        ) from None
+    except storage.StorageFull:
+        raise ApiError(
+            507,
+            "storage_full",
+            "Máy chủ tạm hết chỗ lưu, hãy thử lại sau",
+            headers={"Retry-After": "600"},
+        ) from None
+
+
+def photo_bytes() -> bytes:
+    file = request.files.get("file")
+    if file is None:
+        raise ApiError(400, "no_file", "Chưa có ảnh. Hãy chụp ảnh giấy tờ rồi thử lại.")
+    return file.read(current_app.config["MAX_UPLOAD_BYTES"] + 1)
+
+
 @bp.post("/drafts/<draft_id>/uploads")
 @limiter.limit("120/hour", key_func=citizen_or_ip)
+@body_first
 @citizen_api
 @documented(
     "post",
     "/drafts/{draft_id}/uploads",
     "Tải lên một trang ảnh giấy tờ (ảnh được mã hoá lại, xoá siêu dữ liệu)",
-    {200: UPLOAD, 201: UPLOAD, 409: None, 422: None},
+    {200: UPLOAD, 201: UPLOAD, 409: None, 422: None, 503: None, 507: None},
     request=UPLOAD_FORM,
     request_media="multipart/form-data",
 )
 def create_upload(citizen, draft_id: str):
-    # The page and the service worker may send the same photo at once. The
-    # draft's row is locked (FOR UPDATE on PostgreSQL; SQLite's IMMEDIATE
-    # transaction already serialises writers) so the second one finds the
-    # first one's row below instead of breaking the unique index (a 500 that
-    # `make test-pg` caught), and the page count cannot be passed by a race.
-    draft = editable_draft(citizen, draft_id, lock=True)
+    citizen_id = citizen.id
     attachment_id = request.form.get("attachment_id", "")
     client_id = request.form.get("client_id", "")
-    attachment = _attachment(attachment_id)
-    if attachment is None:
-        raise ApiError(400, "unknown_attachment", "Loại giấy tờ không có trong hồ sơ.")
-    if not CLIENT_ID.match(client_id):
-        raise ApiError(400, "bad_client_id", "Thiếu mã ảnh. Hãy tải lại trang rồi thử lại.")
-    existing = db.session.scalars(
-        select(Upload).where(Upload.draft_id == draft.id, Upload.client_id == client_id)
-    ).first()
-    if existing is not None:  # the same photo again after a lost answer
-        return jsonify(drafts.upload_json(existing)), 200
-    file = request.files.get("file")
-    if file is None:
-        raise ApiError(400, "no_file", "Chưa có ảnh. Hãy chụp ảnh giấy tờ rồi thử lại.")
-    pages = db.session.scalar(
+
+    def check(locked: bool) -> Upload | None:
+        # Locked: the page and the service worker may send the same photo at
+        # once. The draft's row is locked (FOR UPDATE on PostgreSQL; SQLite's
+        # IMMEDIATE transaction already serialises writers) so the second one
+        # finds the first one's row instead of breaking the unique index (a 500
+        # that `make test-pg` caught), and the page count cannot be passed by a race.
+        draft = editable_draft(citizen, draft_id, lock=locked)
+        if not CLIENT_ID.match(client_id):  # after the 404 to anyone else
+            raise ApiError(400, "bad_client_id", "Thiếu mã ảnh. Hãy tải lại trang rồi thử lại.")
+        attachment = drafts.draft_attachment(draft, attachment_id)
+        if attachment is None:
+            raise not_in_this_dossier(attachment_id)
+        existing = db.session.scalars(
+            select(Upload).where(Upload.draft_id == draft.id, Upload.client_id == client_id)
+        ).first()
+        if existing is not None:  # the same photo again after a lost answer
+            return existing
+        if _pages(draft.id, attachment_id) >= attachment.get("max_pages", 10):
+            raise ApiError(
+                422,
+                "too_many_pages",
+                f"“{attachment['title']}” chỉ cần tối đa {attachment.get('max_pages', 10)} "
+                "trang. Hãy xoá bớt ảnh thừa.",
+            )
+        return None
+
+    def insert(image, key: str) -> Upload:
+        draft = editable_draft(citizen, draft_id, lock=True)  # locked by check(True)
+        upload = Upload(
+            id=str(uuid.uuid4()),
+            citizen_id=citizen_id,
+            draft_id=draft.id,
+            attachment_id=attachment_id,
+            client_id=client_id,
+            position=request.form.get("position", type=int) or _pages(draft.id, attachment_id),
+            storage_key=key,
+            mime=image.mime,
+            size=len(image.data),
+            width=image.width,
+            height=image.height,
+            sha256=image.sha256,
+        )
+        db.session.add(upload)
+        drafts.touch(draft)
+        return upload
+
+    with photo_errors():
+        upload, created = uploads.take_photo(photo_bytes, check, insert)
+    return jsonify(drafts.upload_json(upload)), 201 if created else 200
+
+
+def _pages(draft_id: str, attachment_id: str) -> int:
+    return db.session.scalar(
         select(func.count())
         .select_from(Upload)
-        .where(Upload.draft_id == draft.id, Upload.attachment_id == attachment_id)
+        .where(Upload.draft_id == draft_id, Upload.attachment_id == attachment_id)
     )
-    if pages >= attachment.get("max_pages", 10):
-        raise ApiError(
-            422,
-            "too_many_pages",
-            f"“{attachment['title']}” chỉ cần tối đa {attachment.get('max_pages', 10)} trang. "
-            "Hãy xoá bớt ảnh thừa.",
-        )
-    try:
-        image = sanitize_image(
-            file.read(current_app.config["MAX_UPLOAD_BYTES"] + 1),
-            max_bytes=current_app.config["MAX_UPLOAD_BYTES"],
-            max_pixels=current_app.config["MAX_IMAGE_PIXELS"],
-        )
-    except ImageRejected as rejected:
-        status = 413 if rejected.code == "too_large" else 422
-        raise ApiError(status, f"image_{rejected.code}", rejected.message) from None
-    key = storage.save(image.data)
-    upload = Upload(
-        id=str(uuid.uuid4()),
-        citizen_id=citizen.id,
-        draft_id=draft.id,
-        attachment_id=attachment_id,
-        client_id=client_id,
-        position=request.form.get("position", type=int) or pages,
-        storage_key=key,
-        mime=image.mime,
-        size=len(image.data),
-        width=image.width,
-        height=image.height,
-        sha256=image.sha256,
-    )
-    db.session.add(upload)
-    drafts.touch(draft)
-    db.session.commit()
-    return jsonify(drafts.upload_json(upload)), 201
 
 
 @bp.delete("/drafts/<draft_id>/uploads/<upload_id>")

@@ -65,6 +65,8 @@ async function pushAnswers(local) {
 // retake sent before the page it replaces was deleted would be one too many.
 const deletionsFirst = (a, b) => Number(Boolean(b.deleted)) - Number(Boolean(a.deleted));
 
+const RETRIED_REFUSALS = new Set(['too_many_pages', 'attachment_not_in_draft']);
+
 async function pushPhotos(draft) {
   const held = new Map((draft.server_uploads || []).map((u) => [u.client_id, u]));
   for (const photo of (await byDraft(draft.id)).sort(deletionsFirst)) {
@@ -80,8 +82,9 @@ async function pushPhotos(draft) {
       continue;
     }
     // Refused for what the photo is (unreadable, too large): the citizen must
-    // retake it. "Too many pages" depends on the others, so it is tried again.
-    if (photo.error && photo.error_code !== 'too_many_pages') continue;
+    // retake it. "Too many pages" depends on the others, and "not in this
+    // draft" on answers that may reach the server after it: tried again.
+    if (photo.error && !RETRIED_REFUSALS.has(photo.error_code)) continue;
     const form = new FormData();
     form.append('attachment_id', photo.attachment_id);
     form.append('client_id', photo.client_id);
@@ -96,7 +99,11 @@ async function pushPhotos(draft) {
         return { ...kept, upload_id: upload.id };
       });
     } catch (e) {
-      if (e.offline || e.status === 429 || e.status === 401 || e.code === 'csrf') throw e;
+      // The server busy (503) or out of room (507) says nothing about the
+      // photo: the whole sync fails and tries again later, with backoff.
+      if (e.offline || e.status === 429 || e.status === 401 || e.status >= 500 || e.code === 'csrf') {
+        throw e;
+      }
       await update('photos', photo.client_id, (p) =>
         p ? { ...p, error: e.message, error_code: e.code } : undefined);
     }

@@ -45,7 +45,12 @@ def signed_in(app, citizen_id):
 
 def test_the_same_photo_sent_twice_at_once_is_stored_once(app, api):
     draft_id = new_draft_id()
-    body = {"commune_code": "05665", "group_id": "khai-sinh"}
+    body = {
+        "commune_code": "05665",
+        "group_id": "khai-sinh",
+        "procedure_ids": ["dang-ky-khai-sinh"],
+        "answers": {"noi-sinh.giay_chung_sinh": "co"},
+    }
     assert api.put(f"/drafts/{draft_id}", json=body).status_code == 201
     page, worker = signed_in(app, api.client.citizen_id), signed_in(app, api.client.citizen_id)
     for i in range(TIMES):

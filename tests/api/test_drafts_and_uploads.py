@@ -9,12 +9,18 @@ from tests.api.spec_check import assert_matches_spec
 from tests.conftest import make_citizen
 from tests.helpers import new_draft_id, sign_in_as
 
+# A birth draft whose answers ask for the medical birth certificate (giấy chứng sinh).
+WITH_BIRTH_CERTIFICATE = {
+    "commune_code": "05665",
+    "group_id": "khai-sinh",
+    "procedure_ids": ["dang-ky-khai-sinh"],
+    "answers": {"noi-sinh.giay_chung_sinh": "co"},
+}
+
 
 def new_draft(api, **body):
     draft_id = new_draft_id()
-    response = api.put(
-        f"/drafts/{draft_id}", json={"commune_code": "05665", "group_id": "khai-sinh", **body}
-    )
+    response = api.put(f"/drafts/{draft_id}", json={**WITH_BIRTH_CERTIFICATE, **body})
     assert response.status_code == 201, response.get_json()
     return draft_id
 

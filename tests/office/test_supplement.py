@@ -7,6 +7,7 @@ import pytest
 
 from extensions import db
 from models import Citizen, Notification, Upload
+from tests.api.test_upload_safety import full_disk  # noqa: F401  (a fixture)
 from tests.conftest import Api
 from tests.helpers import jpeg_bytes, sign_in_as
 from tests.office.helpers import (
@@ -183,3 +184,27 @@ def test_the_citizen_can_withdraw_and_the_office_stops(app, asked, citizen):
         assert [p.status for p in d.progress] == [9, 7, 7]  # the birth stays registered
     assert "Công dân yêu cầu rút hồ sơ" in citizen.get(f"/ho-so/{code}").text
     assert "Rút hồ sơ</a>" not in citizen.get(f"/ho-so/{code}").text
+
+
+def test_a_supplement_photo_on_a_full_disk_answers_507_and_leaves_nothing(
+    app,
+    asked,
+    citizen,
+    full_disk,  # noqa: F811  (the fixture imported above)
+):
+    from pathlib import Path
+
+    def supplement_rows():
+        with app.app_context():
+            return db.session.scalars(
+                db.select(Upload).where(Upload.dossier_id == dossier(asked).id)
+            ).all()
+
+    before = len(supplement_rows())
+    response = upload(citizen, asked)
+    assert response.status_code == 507
+    assert response.get_json()["error"]["message"] == "Máy chủ tạm hết chỗ lưu, hãy thử lại sau"
+    assert [p for p in Path(app.config["UPLOAD_DIR"]).rglob("*") if p.is_file()] == []
+    assert len(supplement_rows()) == before
+    full_disk.unlink()
+    assert upload(citizen, asked).status_code == 201

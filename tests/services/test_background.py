@@ -50,3 +50,30 @@ def test_stale_drafts_are_purged_without_anyone_running_a_command(app):
         worker.stop()
     with app.app_context():
         assert db.session.get(Draft, fresh) is not None
+
+
+def test_photo_files_no_row_names_are_swept_within_the_hour_and_files_with_rows_stay(app):
+    from models import Upload
+    from services import storage
+    from tests.services.test_retention import age_file, files_of
+
+    half_an_hour = timedelta(minutes=31)  # past UPLOAD_ORPHAN_SECONDS, far from 30 days
+    with app.app_context():
+        draft_id = make_draft(make_citizen_id(), timedelta(days=1))
+        (kept,) = files_of(draft_id)
+        age_file(kept, half_an_hour)
+        orphan = storage.path_of(storage.save(b"a photo whose process died before its row"))
+        age_file(orphan, half_an_hour)
+        half_written = orphan.with_name("cafebabe" * 4 + ".tmp")
+        half_written.write_bytes(b"half")
+        age_file(half_written, half_an_hour)
+        in_flight = storage.path_of(storage.save(b"a photo whose row is being committed"))
+    # No daily purge at all: only the sweep can remove them.
+    worker = BackgroundWorker(app, poll=60, purge_every=None, first_purge_after=0).start()
+    try:
+        assert eventually(lambda: not orphan.exists() and not half_written.exists())
+    finally:
+        worker.stop()
+    assert kept.exists() and in_flight.exists()
+    with app.app_context():
+        assert db.session.scalar(db.select(Upload.storage_key).where(Upload.draft_id == draft_id))
