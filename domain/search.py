@@ -12,13 +12,16 @@ import re
 from domain.catalog import get_field
 from domain.communes import fold
 from domain.dossier_code import format_code, parse_code
+from domain.numbers import ascii_digits, is_ascii_digits
 
 _NAME_IDS = {"ho_ten", "nguoi_nhan", "ten_chu_ho", "chu_ho"}
 _NAME_PARTS = ("ho", "chu_dem", "ten")
 
 
 def _digits(text: str) -> str:
-    return re.sub(r"\D", "", text or "")
+    # 0-9 only: "\D" keeps other scripts' digits, and "①" passed isdigit()
+    # but not "\d", which left nothing to search for (an IndexError).
+    return ascii_digits(text or "")
 
 
 def _phone_forms(raw: str) -> list[str]:
@@ -62,7 +65,7 @@ def parse_query(query: str) -> tuple[str, str] | None:
     if parsed is not None:
         return "code", format_code(*parsed)
     compact = re.sub(r"[\s.+\-()]", "", query)
-    if compact.isdigit() and len(compact) >= 4:
+    if is_ascii_digits(compact) and len(compact) >= 4:
         return "digits", _phone_forms(compact)[0]
     folded = fold(query)
     return ("text", folded) if len(folded) >= 2 else None

@@ -13,6 +13,7 @@ from extensions import citizen_or_ip, db, limiter
 from models import Upload
 from services import drafts, storage
 from services.images import ImageRejected, sanitize_image
+from services.input import form_int
 
 UPLOAD_FORM = {
     "type": "object",
@@ -96,7 +97,7 @@ def create_upload(citizen, draft_id: str):
         draft_id=draft.id,
         attachment_id=attachment_id,
         client_id=client_id,
-        position=request.form.get("position", type=int) or pages,
+        position=form_int("position", pages, 0, 1000) or pages,
         storage_key=key,
         mime=image.mime,
         size=len(image.data),
