@@ -156,3 +156,14 @@ def test_a_real_page_and_status_filter_still_list_dossiers(app, code):
     )
     assert response.status_code == 200
     assert f"/can-bo/ho-so/{code}" in response.get_data(as_text=True)
+
+
+def test_a_name_stored_with_invisible_characters_is_found_by_the_name_as_typed(app):
+    from tests.office.helpers import answers_for
+
+    answers = answers_for("khai-sinh")
+    answers["nguoi-yeu-cau.ho_ten"] = "Ng\u00aduy\u1ec5n Th\u1ecb\u200b H\u1ed3ng"
+    with app.app_context():
+        # As an answer saved before the checks refused such characters.
+        code = create_submitted_dossier(answers=answers)
+    assert f"/can-bo/ho-so/{code}" in search(officer_client(app, "tu-phap"), "nguyen thi hong")
