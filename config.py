@@ -47,6 +47,9 @@ class Config:
         # `flask purge` deletes unsubmitted drafts untouched this long, with
         # their photos, and photos linked to nothing (services/retention.py).
         self.DRAFT_RETENTION_DAYS = _env_int("DRAFT_RETENTION_DAYS", 30)
+        # Drafts one citizen may hold unsubmitted at once, and may start (Flask-Limiter syntax).
+        self.MAX_OPEN_DRAFTS = _env_int("MAX_OPEN_DRAFTS", 20)
+        self.DRAFT_CREATE_LIMIT = os.environ.get("DRAFT_CREATE_LIMIT", "30 per hour")
 
         self.SMS_BACKEND = os.environ.get("SMS_BACKEND", "console")
         self.SMS_OUTBOX_FILE = os.environ.get(

@@ -2,7 +2,7 @@
 
 import time
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from domain.catalog import CATALOG
 from domain.communes import get_commune
@@ -42,6 +42,15 @@ def merge_answers(draft: Draft, answers: dict, edited_at: dict) -> None:
 def citizen_draft(citizen_id: int, draft_id: str, lock: bool = False) -> Draft | None:
     draft = db.session.get(Draft, draft_id, with_for_update=lock or None)
     return draft if draft is not None and draft.citizen_id == citizen_id else None
+
+
+def open_draft_count(citizen_id: int) -> int:
+    """Drafts of this citizen not submitted yet (purged after DRAFT_RETENTION_DAYS)."""
+    return db.session.scalar(
+        select(func.count())
+        .select_from(Draft)
+        .where(Draft.citizen_id == citizen_id, Draft.dossier_id.is_(None))
+    )
 
 
 def draft_uploads(draft: Draft) -> list[Upload]:
