@@ -26,6 +26,10 @@ def create_app(config: dict | None = None) -> Flask:
         database.tune_engine(db.engine)
     app.extensions["sms_sender"] = sms.sender_from_config(app.config)
 
+    from services import input as request_input
+
+    # Before the blueprints: their <int:…> routes are compiled with its converter.
+    request_input.init_app(app)
     from blueprints import register_blueprints
 
     register_blueprints(app)

@@ -51,9 +51,15 @@ class Config:
         # Whole request bodies: one photo plus the multipart envelope.
         self.MAX_CONTENT_LENGTH = self.MAX_UPLOAD_BYTES + 256 * 1024
         self.MAX_JSON_BYTES = _env_int("MAX_JSON_BYTES", 256 * 1024)
+        # Arrays/objects inside one another: our bodies nest 4 deep at most;
+        # 2,000 levels overflowed the parser's and the validator's recursion.
+        self.MAX_JSON_DEPTH = _env_int("MAX_JSON_DEPTH", 32)
         # `flask purge` deletes unsubmitted drafts untouched this long, with
         # their photos, and photos linked to nothing (services/retention.py).
         self.DRAFT_RETENTION_DAYS = _env_int("DRAFT_RETENTION_DAYS", 30)
+        # Drafts one citizen may hold unsubmitted at once, and may start (Flask-Limiter syntax).
+        self.MAX_OPEN_DRAFTS = _env_int("MAX_OPEN_DRAFTS", 20)
+        self.DRAFT_CREATE_LIMIT = os.environ.get("DRAFT_CREATE_LIMIT", "30 per hour")
 
         self.SMS_BACKEND = os.environ.get("SMS_BACKEND", "console")
         self.SMS_OUTBOX_FILE = os.environ.get(

@@ -10,6 +10,7 @@ from wtforms.validators import InputRequired, Length
 from domain.catalog import CATALOG, field_options
 from domain.clock import today_vn
 from domain.communes import get_commune, search_communes
+from domain.numbers import whole_number
 from domain.phones import mask_phone, national_format
 from domain.workflow import WITHDRAWABLE
 from extensions import db
@@ -21,6 +22,12 @@ from services.tracking import status_json
 from services.web import note_retry_after, try_again_text
 
 bp = Blueprint("citizen", __name__)
+
+
+def _version() -> int:
+    """The dossier version the form was drawn from; unreadable: 0, which no
+    dossier has, so the version check says the page is out of date."""
+    return whole_number(request.form.get("version")) or 0
 
 
 class TrackForm(FlaskForm):
@@ -158,9 +165,7 @@ def supplement_page(code: str):
     answers, problem = dossier.answers or {}, None
     if request.method == "POST" and form.validate_on_submit():
         try:
-            supplement.resubmit(
-                dossier, request.form, request.form.get("version", type=int) or 0, today_vn()
-            )
+            supplement.resubmit(dossier, request.form, _version(), today_vn())
         except (supplement.Problem, office.ActionProblem) as error:
             db.session.rollback()
             dossier = _own_dossier(code)
@@ -199,7 +204,7 @@ def withdraw(code: str):
                 "citizen",
                 office.ActionInput(
                     "withdraw",
-                    request.form.get("version", type=int) or 0,
+                    _version(),
                     reason=form.reason.data or "",
                 ),
             )

@@ -69,6 +69,7 @@ MESSAGES = {
     "required": "Hãy nhập {name}.",
     "required_choice": "Hãy chọn {name}.",
     "too_long": "{Name} không được dài quá {max} ký tự. Hãy viết ngắn lại.",
+    "text_hidden": "{Name} có ký tự không hợp lệ (ký tự ẩn hoặc ký tự điều khiển). Hãy gõ lại.",
     "too_short": "{Name} quá ngắn. Hãy ghi đầy đủ, ít nhất {min} ký tự.",
     "date_invalid": "{Name} không đúng. Hãy nhập ngày có thật theo dạng ngày/tháng/năm, "
     "ví dụ 27/03/2026.",

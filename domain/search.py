@@ -8,17 +8,31 @@ dossier keeps one ``search_text`` line built here, searched with LIKE.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from domain.catalog import get_field
 from domain.communes import fold
 from domain.dossier_code import format_code, parse_code
+from domain.numbers import ascii_digits, is_ascii_digits
 
 _NAME_IDS = {"ho_ten", "nguoi_nhan", "ten_chu_ho", "chu_ho"}
 _NAME_PARTS = ("ho", "chu_dem", "ten")
+# Format characters vanish, control characters (tabs...) separate words; the
+# answers' checks refuse both in new text, older answers may hold them.
+_INVISIBLE = {"Cf": "", "Cc": " "}
 
 
 def _digits(text: str) -> str:
-    return re.sub(r"\D", "", text or "")
+    # 0-9 only: "\D" keeps other scripts' digits, and "①" passed isdigit()
+    # but not "\d", which left nothing to search for (an IndexError).
+    return ascii_digits(text or "")
+
+
+def _fold(text: str) -> str:
+    """fold() without the characters nobody sees: a name stored with a
+    zero-width space or a soft hyphen inside is found by the name as typed."""
+    kept = (_INVISIBLE.get(unicodedata.category(ch), ch) for ch in text)
+    return fold("".join(kept))
 
 
 def _phone_forms(raw: str) -> list[str]:
@@ -43,12 +57,12 @@ def build_search_text(answers: dict, extra_phones: list[str] = ()) -> str:
         elif kind == "phone":
             parts.extend(_phone_forms(value))
         elif fid in _NAME_IDS or fid.startswith("ho_ten"):
-            parts.append(fold(value))
+            parts.append(_fold(value))
         elif fid in _NAME_PARTS:
             sections.setdefault(section, {})[fid] = value
     for names in sections.values():
         full = " ".join(names[p] for p in _NAME_PARTS if names.get(p))
-        parts.append(fold(full))
+        parts.append(_fold(full))
     for phone in extra_phones:
         parts.extend(_phone_forms(phone))
     return " | ".join(dict.fromkeys(p for p in parts if p))
@@ -62,9 +76,9 @@ def parse_query(query: str) -> tuple[str, str] | None:
     if parsed is not None:
         return "code", format_code(*parsed)
     compact = re.sub(r"[\s.+\-()]", "", query)
-    if compact.isdigit() and len(compact) >= 4:
+    if is_ascii_digits(compact) and len(compact) >= 4:
         return "digits", _phone_forms(compact)[0]
-    folded = fold(query)
+    folded = _fold(query)
     return ("text", folded) if len(folded) >= 2 else None
 
 

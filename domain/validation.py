@@ -35,12 +35,23 @@ _EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A
 _PHONE_CHARS = re.compile(r"[0-9+().\-\s]+")
 _OLD_MOBILE = re.compile(r"(?:\+?84|0)1[0-9]{9}")
 _CHOICE_TYPES = ("radio", "select", "commune", "checkbox")
+# Free text is letters, marks, digits, spaces, punctuation and symbols: never
+# control or format characters (zero-width space, soft hyphen, right-to-left
+# override...), nor line or paragraph separators, nor surrogates or private
+# use. They are invisible, so "\u200b" looked filled in, and a name holding
+# one was not found by the office search. Same class list as HIDDEN in rules.js.
+_HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Zl", "Zp"})
 _MAX_WHEN_DEPTH = 10
 
 
 def normalize_text(value: str) -> str:
     """NFC (Vietnamese typed as combining marks becomes one character) and trimmed."""
     return _TRIM.sub("", unicodedata.normalize("NFC", value))
+
+
+def has_hidden_characters(text: str) -> bool:
+    """Whether `text` holds a character a person cannot see or did not mean to type."""
+    return any(unicodedata.category(ch) in _HIDDEN_CATEGORIES for ch in text)
 
 
 def _format(template: str, params: Mapping[str, object]) -> str:
@@ -199,6 +210,8 @@ def validate_field(field: dict, value: object, *, today: date | str) -> str | No
         if not field.get("required", True):
             return None
         return _message(field, "required_choice" if kind in _CHOICE_TYPES else "required")
+    if kind == "text" and has_hidden_characters(text):
+        return _message(field, "text_hidden")
     if "max_length" in field and len(text) > field["max_length"]:
         return _message(field, "too_long", max=field["max_length"])
     if "min_length" in field and len(text) < field["min_length"]:

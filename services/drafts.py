@@ -2,7 +2,7 @@
 
 import time
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from domain import validation
 from domain.catalog import CATALOG
@@ -52,6 +52,15 @@ def draft_attachment(draft: Draft, attachment_id: str) -> dict | None:
         draft.group_id, draft.procedure_ids or [], draft.answers or {}
     )
     return next((a for a in wanted if a["id"] == attachment_id), None)
+
+
+def open_draft_count(citizen_id: int) -> int:
+    """Drafts of this citizen not submitted yet (purged after DRAFT_RETENTION_DAYS)."""
+    return db.session.scalar(
+        select(func.count())
+        .select_from(Draft)
+        .where(Draft.citizen_id == citizen_id, Draft.dossier_id.is_(None))
+    )
 
 
 def draft_uploads(draft: Draft) -> list[Upload]:

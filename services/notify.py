@@ -19,6 +19,7 @@ import secrets
 import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
 from flask import Flask, current_app, has_request_context, request
 from sqlalchemy import event, func, or_, select, update
@@ -58,10 +59,23 @@ DELIVERY = {
 
 
 def public_url(path: str) -> str:
-    base = current_app.config.get("PUBLIC_BASE_URL") or (
-        request.host_url if has_request_context() else ""
-    )
+    """An absolute link for SMS, emails and QR codes: from PUBLIC_BASE_URL, or
+    the request's address only when its host is in ALLOWED_HOSTS.
+
+    The Host header is the client's to choose: taken as it came, anyone could
+    put their own site into a citizen's receipt SMS. Without either, the link
+    stays relative (the app refuses to start so in production: config_checks)."""
+    base = current_app.config.get("PUBLIC_BASE_URL") or ""
+    if not base and has_request_context():
+        allowed = _allowed_hosts()
+        host = request.host.lower()
+        if host in allowed or (urlsplit(request.host_url).hostname or "") in allowed:
+            base = request.host_url
     return base.rstrip("/") + path
+
+
+def _allowed_hosts() -> set[str]:
+    return {h.strip().lower() for h in current_app.config.get("ALLOWED_HOSTS", []) if h.strip()}
 
 
 def _money(amount) -> str:

@@ -17,6 +17,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from domain import results, workflow
 from domain.catalog import CATALOG
+from domain.numbers import whole_number
 from domain.statuses import Status
 from domain.validation import sections_for
 from domain.workflow import State, Step, WorkflowError
@@ -112,10 +113,11 @@ def _required_reason(inp: ActionInput, what: str) -> str:
 
 def _amount(inp: ActionInput) -> int:
     text = (inp.amount or "").replace(".", "").replace(",", "").replace(" ", "")
-    if not text.isdigit() or not 0 < int(text) <= 100_000_000:
+    amount = whole_number(text, 1, 100_000_000)
+    if amount is None:
         message = "Hãy nhập số tiền cần nộp, bằng chữ số, lớn hơn 0 (ví dụ 16000)."
         raise ActionProblem(400, message, {"amount": message})
-    return int(text)
+    return amount
 
 
 def _tracking(inp: ActionInput) -> str:

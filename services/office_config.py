@@ -23,7 +23,17 @@ def defaults() -> dict:
     return {
         # The public address printed in QR codes and messages, e.g.
         # "https://dichvucong.example.vn"; empty: the address of the request.
-        "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", ""),
+        "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "").strip(),
+        # Without PUBLIC_BASE_URL, the hosts (name, or name:port; comma-separated)
+        # whose request address may be printed in links; any other Host header
+        # is a client's invention. Default: this machine's own names, any port.
+        "ALLOWED_HOSTS": [
+            h.strip()
+            for h in os.environ.get("ALLOWED_HOSTS", "localhost,127.0.0.1,::1").split(",")
+            if h.strip()
+        ],
+        # "production" makes PUBLIC_BASE_URL (or ALLOWED_HOSTS set) mandatory at start.
+        "APP_ENV": os.environ.get("APP_ENV", "development").strip().lower(),
         "POSTER_FONT_DIR": os.environ.get("POSTER_FONT_DIR", "/usr/share/fonts/truetype/dejavu"),
         # Officers sign in again after this many minutes without a request,
         # and after this many hours in all (NIST SP 800-63B, AAL2).
@@ -49,7 +59,23 @@ def defaults() -> dict:
     }
 
 
+def check_public_address(config) -> None:
+    """Refuse to start in production without a known public address: links in
+    SMS would otherwise follow a Host header anyone can forge, or be relative."""
+    if config.get("APP_ENV") != "production" or config.get("PUBLIC_BASE_URL"):
+        return
+    if os.environ.get("ALLOWED_HOSTS", "").strip():
+        return
+    raise RuntimeError(
+        "APP_ENV=production cần PUBLIC_BASE_URL (ví dụ https://dichvucong.example.vn) "
+        "hoặc ALLOWED_HOSTS (các tên miền của trang, cách nhau bằng dấu phẩy): liên kết "
+        "trong tin nhắn gửi công dân được tạo từ đó. / Set PUBLIC_BASE_URL (or ALLOWED_HOSTS) "
+        "in production: links in citizens' SMS are built from it."
+    )
+
+
 def init_app(app: Flask) -> None:
     for key, value in defaults().items():
         app.config.setdefault(key, value)
+    check_public_address(app.config)
     app.extensions.setdefault("email_sender", email.sender_from_config(app.config))

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from domain.catalog import CATALOG
+from domain.numbers import whole_number
 from models import Payment
 from models.base import utcnow
 
@@ -58,7 +59,8 @@ def suggested_fee(procedure_id: str, answers: dict) -> tuple[int, str]:
     reasons = [procedure["title"]] if amount else []
     copies = answers.get("ban-sao.so_ban_sao") or "0"
     copy_fee = CATALOG["fees"]["copy"]["amount"]
-    if procedure["agency"] == "tu-phap" and copies.isdigit() and int(copies) > 0:
-        amount += int(copies) * copy_fee
-        reasons.append(f"{int(copies)} bản sao trích lục")
+    copies = whole_number(copies, 1, 1000)
+    if procedure["agency"] == "tu-phap" and copies:
+        amount += copies * copy_fee
+        reasons.append(f"{copies} bản sao trích lục")
     return amount, ", ".join(reasons)

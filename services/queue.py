@@ -7,15 +7,27 @@ from dataclasses import dataclass
 from sqlalchemy import and_, case, exists, func, or_, select
 
 from domain import workflow
+from domain.numbers import whole_number
 from domain.search import like_pattern, parse_query
 from domain.statuses import Status
 from extensions import db
 from models import Citizen, Dossier, Officer, ProcedureProgress
 
 PAGE_SIZE = 50
+# Far past any commune's dossiers; bounds the OFFSET the database is sent.
+MAX_PAGE = 10_000
 
 # Tabs of the queue: "todo" (what this role can act on now) and each status.
 TODO = "can-xu-ly"
+
+
+def _status_tab(tab: str) -> int | None:
+    number = whole_number(tab, 1, max(Status))
+    return number if number in set(Status) else None
+
+
+def is_tab(tab: str) -> bool:
+    return tab == TODO or _status_tab(tab) is not None
 
 
 @dataclass
@@ -77,8 +89,8 @@ def queue(officer: Officer, tab: str = TODO, query: str = "", page: int = 1) -> 
         statement = statement.where(condition)
     elif tab == TODO:
         statement = statement.where(_todo(officer))
-    elif tab.isdigit() and int(tab) in set(Status):
-        statement = statement.where(Dossier.status == int(tab))
+    elif _status_tab(tab) is not None:
+        statement = statement.where(Dossier.status == _status_tab(tab))
     # Waiting on the office first (new, then running, then results to hand
     # over), earliest deadline first within each.
     order = case(
@@ -88,7 +100,7 @@ def queue(officer: Officer, tab: str = TODO, query: str = "", page: int = 1) -> 
         (Dossier.status == Status.SUPPLEMENT_REQUESTED, 3),
         else_=4,
     )
-    page = max(page, 1)
+    page = min(max(page, 1), MAX_PAGE)
     rows = db.session.scalars(
         statement.order_by(order, Dossier.due_date, Dossier.id)
         .limit(PAGE_SIZE + 1)

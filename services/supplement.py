@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from domain import validation
 from domain.catalog import CATALOG
 from domain.communes import search_communes
+from domain.numbers import is_ascii_digits
 from domain.statuses import Status
 from extensions import db
 from models import Dossier, Upload
@@ -158,7 +159,7 @@ def remove_photo(dossier: Dossier, upload_id: str) -> None:
 def _resolve_commune(text: str) -> str:
     """A commune field typed on the server-rendered form: a code or a name."""
     text = (text or "").strip()
-    if text.isdigit():
+    if is_ascii_digits(text):
         return text.zfill(5) if len(text) <= 5 else text
     found = search_communes(text, limit=2)
     return found[0].code_str if len(found) == 1 else text

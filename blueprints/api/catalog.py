@@ -6,6 +6,7 @@ from blueprints.api.common import ApiError, not_found
 from blueprints.api.spec import COMMUNE, documented
 from domain.catalog import CATALOG, catalog_json
 from domain.communes import get_commune, list_communes, search_communes
+from domain.numbers import whole_number
 from extensions import limiter
 from services.drafts import commune_json
 
@@ -42,10 +43,9 @@ def communes():
     if province is not None:
         # A province code is a whole number; anything else is a mistake to
         # report, not a reason to answer with a name search for "".
-        try:
-            province = int(province)
-        except ValueError:
-            raise ApiError(400, "invalid_request", "Mã tỉnh, thành phố phải là số.") from None
+        province = whole_number(province, 1, 999)
+        if province is None:
+            raise ApiError(400, "invalid_request", "Mã tỉnh, thành phố phải là số.")
         found = list_communes(province)
         response = jsonify({"results": [commune_json(c.code_str) for c in found]})
         response.headers["Cache-Control"] = "public, max-age=86400"

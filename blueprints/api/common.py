@@ -1,13 +1,13 @@
 """Request parsing and errors shared by the JSON API."""
 
-import json
 from functools import wraps
 
 import jsonschema
 import jsonschema_rs
-from flask import current_app, request
+from flask import request
 
 from services.auth import current_citizen
+from services.input import BadInput, request_json
 from services.web import error_response, note_retry_after, try_again_text
 
 
@@ -52,15 +52,10 @@ def json_body(schema: dict) -> dict:
     """The request's JSON, checked against `schema`, or an ApiError (4xx)."""
     if request.mimetype != "application/json":
         raise ApiError(415, "unsupported_media_type", "Hãy gửi dữ liệu dạng JSON.")
-    if (request.content_length or 0) > current_app.config["MAX_JSON_BYTES"]:
-        raise ApiError(413, "too_large", "Dữ liệu gửi lên quá lớn.")
-    raw = request.get_data(cache=True)
-    if len(raw) > current_app.config["MAX_JSON_BYTES"]:
-        raise ApiError(413, "too_large", "Dữ liệu gửi lên quá lớn.")
     try:
-        body = json.loads(raw or b"null")
-    except (ValueError, UnicodeDecodeError):
-        raise ApiError(400, "malformed_json", "Dữ liệu gửi lên bị lỗi. Hãy thử lại.") from None
+        body = request_json()
+    except BadInput as error:
+        raise ApiError(error.status, error.code, error.message) from None
     fast, full = _validators(schema)
     if fast.is_valid(body):
         return body

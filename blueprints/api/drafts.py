@@ -1,6 +1,9 @@
+import math
+import time
 import uuid
 
-from flask import jsonify
+from flask import current_app, jsonify
+from limits import parse as parse_limit
 from sqlalchemy.exc import IntegrityError
 
 from blueprints.api import bp
@@ -9,7 +12,7 @@ from blueprints.api.spec import CHECK_RESULT, DRAFT, DRAFT_PATCH, DRAFT_PUT, doc
 from domain.catalog import CATALOG
 from domain.clock import today_vn
 from domain.communes import get_commune
-from extensions import db
+from extensions import db, limiter
 from models import Draft
 from services import drafts
 from services.database import locking_read
@@ -84,6 +87,35 @@ def put_draft(citizen, draft_id: str):
         return _save(citizen, draft_id, body)
 
 
+def _may_create(citizen) -> None:
+    """A new draft only under the open-drafts cap and the creation rate.
+
+    Nothing else bounded them: one account could fill the database with
+    empty drafts. Counted on creation only, so the many saves of a draft the
+    phone syncs never use the allowance up."""
+    config = current_app.config
+    if drafts.open_draft_count(citizen.id) >= config["MAX_OPEN_DRAFTS"]:
+        raise ApiError(
+            409,
+            "too_many_drafts",
+            f"Bạn đang có {config['MAX_OPEN_DRAFTS']} hồ sơ chưa nộp. Hãy mở một hồ sơ "
+            "chưa nộp trong “Hồ sơ của tôi” để khai tiếp và nộp, rồi mới tạo hồ sơ mới.",
+        )
+    if limiter.enabled:
+        item = parse_limit(config["DRAFT_CREATE_LIMIT"])
+        key = f"citizen:{citizen.id}"
+        if not limiter.limiter.hit(item, "draft-create", key):
+            reset_at = limiter.limiter.get_window_stats(item, "draft-create", key).reset_time
+            wait = max(1, math.ceil(reset_at - time.time()))
+            raise ApiError(
+                429,
+                "too_many_new_drafts",
+                "Bạn đã tạo quá nhiều hồ sơ mới trong thời gian ngắn. Hãy khai tiếp một hồ "
+                f"sơ đã tạo, hoặc đợi khoảng {max(1, wait // 60)} phút rồi tạo hồ sơ mới.",
+                headers={"Retry-After": str(wait)},
+            )
+
+
 def _save(citizen, draft_id: str, body: dict):
     # Locked (FOR UPDATE on PostgreSQL) so two devices' edits merge one after
     # the other instead of the later write dropping the earlier one's fields.
@@ -93,6 +125,7 @@ def _save(citizen, draft_id: str, body: dict):
     created = existing is None
     draft = existing or Draft(id=draft_id, citizen_id=citizen.id, answers={}, edited_at={})
     if created:
+        _may_create(citizen)
         draft.commune_code = body["commune_code"]
     else:
         draft = editable_draft(citizen, draft_id)

@@ -15,6 +15,7 @@ from extensions import citizen_or_ip, db, limiter
 from models import Upload
 from services import drafts, storage, uploads
 from services.images import ImageRejected
+from services.input import form_int
 
 UPLOAD_FORM = {
     "type": "object",
@@ -110,6 +111,8 @@ def create_upload(citizen, draft_id: str):
     citizen_id = citizen.id
     attachment_id = request.form.get("attachment_id", "")
     client_id = request.form.get("client_id", "")
+    # Read before anything is decoded or stored: a bad number is a 400 with nothing kept.
+    position = form_int("position", 0, 0, 1000)
 
     def check(locked: bool) -> Upload | None:
         # Locked: the page and the service worker may send the same photo at
@@ -145,7 +148,7 @@ def create_upload(citizen, draft_id: str):
             draft_id=draft.id,
             attachment_id=attachment_id,
             client_id=client_id,
-            position=request.form.get("position", type=int) or _pages(draft.id, attachment_id),
+            position=position or _pages(draft.id, attachment_id),
             storage_key=key,
             mime=image.mime,
             size=len(image.data),

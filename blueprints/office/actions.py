@@ -6,6 +6,7 @@ from flask_wtf import FlaskForm
 from blueprints.office import bp
 from blueprints.office.dossiers import OFFICE_ROLES, dossier_or_404, render_dossier
 from domain import workflow
+from domain.numbers import whole_number
 from extensions import db
 from services import office
 from services.officer_auth import officer_required
@@ -32,7 +33,8 @@ def _input(form) -> office.ActionInput:
     prefix = "kq-"
     return office.ActionInput(
         action=form.get("action", ""),
-        version=form.get("version", type=int) or 0,
+        # Unreadable: 0, which no dossier has, so the version check refuses it.
+        version=whole_number(form.get("version")) or 0,
         procedure_id=procedure_id,
         reason=form.get("reason", ""),
         attachments=form.getlist("attachments"),

@@ -12,6 +12,7 @@ from domain.statuses import Status
 from extensions import db
 from models import Commune, Payment, Upload
 from services import office, payments, queue, storage
+from services.input import BadInput, query_int
 from services.officer_auth import officer_required
 
 OFFICE_ROLES = workflow.AGENCY_ROLES
@@ -38,12 +39,16 @@ def home(officer):
     if officer.role == workflow.ADMIN:
         return redirect(url_for("office.statistics"))
     tab = request.args.get("xem", queue.TODO)
+    if not queue.is_tab(tab):
+        raise BadInput("Không có mục này trong danh sách hồ sơ. Hãy chọn lại một mục ở đầu trang.")
     query = ""
     if request.method == "POST":
         if not SearchForm().validate_on_submit():
             abort(400)
         query = request.form.get("q", "").strip()[:100]
-    page = request.args.get("trang", 1, type=int) or 1
+    page = query_int(
+        "trang", 1, 1, queue.MAX_PAGE, "Số trang không hợp lệ. Hãy quay lại trang đầu danh sách."
+    )
     found = queue.queue(officer, tab, query, page)
     today = today_vn()
     rows = [

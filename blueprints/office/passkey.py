@@ -8,11 +8,10 @@ the next sign-in makes a new one. Options travel in the page; the answer goes
 back in a normal form POST with its CSRF token.
 """
 
-import json
 from urllib.parse import urlsplit
 
 import jsonschema
-from flask import redirect, render_template, request, session, url_for
+from flask import current_app, redirect, render_template, request, session, url_for
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField
 from wtforms.validators import Length
@@ -23,6 +22,7 @@ from blueprints.office.auth import finish_sign_in
 from extensions import limiter
 from services import officer_auth, passkeys
 from services.database import writes
+from services.input import BadInput, read_json
 from services.webauthn_rp import MSG_MALFORMED
 
 # The citizens' messages point to the SMS code; officers have none.
@@ -34,6 +34,10 @@ OFFICER_MESSAGES = {
     "thống của xã để đặt lại khóa.",
     "passkey_malformed": "Dữ liệu từ khóa đăng nhập bị lỗi. Hãy bấm lại để thử lần nữa.",
 }
+
+
+# A passkey's answer is a few kilobytes; the form field is free text otherwise.
+MAX_CREDENTIAL_CHARS = 64 * 1024
 
 
 class PasskeyForm(FlaskForm):
@@ -54,9 +58,10 @@ def _failed(response) -> bool:
 
 def _answer(raw: str, schema: dict) -> dict:
     try:
-        credential = json.loads(raw or "")
+        depth = current_app.config["MAX_JSON_DEPTH"]
+        credential = read_json(raw or "", MAX_CREDENTIAL_CHARS, depth)
         jsonschema.validate(credential, schema)
-    except (ValueError, jsonschema.ValidationError):
+    except (BadInput, jsonschema.ValidationError):
         raise passkeys.PasskeyError("passkey_malformed", MSG_MALFORMED) from None
     return credential
 

@@ -24,6 +24,9 @@ const PHONE_MESSAGES = {
   invalid: 'phone_invalid', old: 'phone_old', not_mobile: 'phone_not_mobile',
 };
 const MAX_WHEN_DEPTH = 10;
+// Characters nobody sees or means to type in free text (zero-width space, soft
+// hyphen, right-to-left override, controls): _HIDDEN_CATEGORIES in validation.py.
+const HIDDEN = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Zl}\p{Zp}]/u;
 
 export function normalizeText(value) {
   return value.normalize('NFC').replace(TRIM, '');
@@ -249,6 +252,7 @@ export function validateField(catalog, field, value, today) {
     const key = CHOICE_TYPES.includes(field.type) ? 'required_choice' : 'required';
     return message(catalog, field, key);
   }
+  if (field.type === 'text' && HIDDEN.test(text)) return message(catalog, field, 'text_hidden');
   const length = Array.from(text).length;
   if ('max_length' in field && length > field.max_length) {
     return message(catalog, field, 'too_long', { max: field.max_length });

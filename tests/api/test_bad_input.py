@@ -5,6 +5,7 @@ import pytest
 from extensions import db
 from models import Draft
 from tests.api.spec_check import assert_matches_spec
+from tests.domain.sample_answers import BIRTH_PROCEDURES
 from tests.helpers import new_draft_id
 
 
@@ -104,3 +105,22 @@ def test_a_pattern_followed_by_a_newline_is_refused_with_a_message(api, app):
     assert "thử lại" in error["message"]
     with app.app_context():
         assert db.session.get(Draft, draft_id) is None
+
+
+def test_a_name_of_only_a_zero_width_space_is_not_taken_as_filled_in(api):
+    draft_id = new_draft_id()
+    api.put(
+        f"/drafts/{draft_id}",
+        json={
+            "commune_code": "05665",
+            "group_id": "khai-sinh",
+            "procedure_ids": BIRTH_PROCEDURES,
+            "answers": {"nguoi-yeu-cau.ho_ten": "\u200b"},
+        },
+    )
+    result = api.post(f"/drafts/{draft_id}/check").get_json()
+    fields = result["fields"]
+    assert fields["nguoi-yeu-cau.ho_ten"] == (
+        "Họ, chữ đệm và tên của bạn có ký tự không hợp lệ (ký tự ẩn hoặc ký tự điều khiển). "
+        "Hãy gõ lại."
+    )

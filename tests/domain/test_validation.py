@@ -109,6 +109,7 @@ def test_pages_follow_the_catalog_order_whatever_the_order_of_choice():
 
 # --- one field at a time -----------------------------------------------------
 
+HIDDEN_IN_SURNAME = "Họ của trẻ có ký tự không hợp lệ (ký tự ẩn hoặc ký tự điều khiển). Hãy gõ lại."
 FIELD_CASES = [
     ("tre.ngay_sinh", days_ago(0), None),
     (
@@ -137,6 +138,21 @@ FIELD_CASES = [
     ("tre.ho", "", "Hãy nhập họ của trẻ."),
     ("tre.ho", "   ", "Hãy nhập họ của trẻ."),
     ("tre.chu_dem", "", None),
+    # Invisible characters: refused with a message, never taken as filled in.
+    ("tre.ho", "\u200b", HIDDEN_IN_SURNAME),
+    ("tre.ho", "Ng\u00aduy\u1ec5n", HIDDEN_IN_SURNAME),  # soft hyphen
+    ("tre.ho", "\u202eNguy\u1ec5n", HIDDEN_IN_SURNAME),  # right-to-left override
+    ("tre.ho", "Nguy\u1ec5n\x07", HIDDEN_IN_SURNAME),  # a control character
+    ("tre.ho", "L\u00ea\u2028V\u0103n", HIDDEN_IN_SURNAME),  # line separator
+    ("tre.ho", "Nguy\u200d\u1ec5n", HIDDEN_IN_SURNAME),  # zero-width joiner
+    ("tre.ho", "\ufeffNguy\u1ec5n", None),  # a leading BOM is trimmed like a space
+    ("tre.ho", "Nguyễn-Lê", None),
+    (
+        "nguoi-yeu-cau.ho_ten",
+        "Nguy\u1ec5n Th\u1ecb\u200b Lan",
+        "Họ, chữ đệm và tên của bạn có ký tự không hợp lệ (ký tự ẩn hoặc ký tự điều khiển). "
+        "Hãy gõ lại.",
+    ),
     ("tre.ho", "N" * 51, "Họ của trẻ không được dài quá 50 ký tự. Hãy viết ngắn lại."),
     ("tre.gioi_tinh", "", "Hãy chọn giới tính của trẻ."),
     ("tre.gioi_tinh", "khac", "Hãy chọn giới tính của trẻ trong danh sách."),

@@ -129,3 +129,41 @@ def test_the_queue_lists_new_dossiers_before_running_ones(app, code):
         assert db.session.get(Dossier, dossier(second).id).status == 1
     page = officer_client(app, "tu-phap").get("/can-bo/?xem=can-xu-ly").text
     assert page.index(second) < page.index(code)
+
+
+@pytest.mark.parametrize("query", ["①②③④", "²²²²", "١٢٣٤٥٦"])
+def test_a_search_of_digits_from_other_scripts_answers_instead_of_crashing(app, code, query):
+    assert "Không tìm thấy hồ sơ nào" in search(officer_client(app, "tu-phap"), query)
+
+
+@pytest.mark.parametrize("page", ["99999999999999999999999", "²", "0", "-1", "abc"])
+def test_a_page_number_that_cannot_be_is_a_400_that_says_where_to_go(app, code, page):
+    response = officer_client(app, "tu-phap").get("/can-bo/", query_string={"trang": page})
+    assert response.status_code == 400
+    assert "Số trang không hợp lệ" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("tab", ["²", "①", "99999999999999999999999", "khong-co"])
+def test_a_queue_filter_that_does_not_exist_is_a_400_with_a_message(app, code, tab):
+    response = officer_client(app, "tu-phap").get("/can-bo/", query_string={"xem": tab})
+    assert response.status_code == 400
+    assert "Không có mục này" in response.get_data(as_text=True)
+
+
+def test_a_real_page_and_status_filter_still_list_dossiers(app, code):
+    response = officer_client(app, "tu-phap").get(
+        "/can-bo/", query_string={"xem": "1", "trang": "1"}
+    )
+    assert response.status_code == 200
+    assert f"/can-bo/ho-so/{code}" in response.get_data(as_text=True)
+
+
+def test_a_name_stored_with_invisible_characters_is_found_by_the_name_as_typed(app):
+    from tests.office.helpers import answers_for
+
+    answers = answers_for("khai-sinh")
+    answers["nguoi-yeu-cau.ho_ten"] = "Ng\u00aduy\u1ec5n Th\u1ecb\u200b H\u1ed3ng"
+    with app.app_context():
+        # As an answer saved before the checks refused such characters.
+        code = create_submitted_dossier(answers=answers)
+    assert f"/can-bo/ho-so/{code}" in search(officer_client(app, "tu-phap"), "nguyen thi hong")
