@@ -18,6 +18,7 @@ import pytest
 from commands import enable_commune
 from extensions import db, limiter
 from models import Dossier, Passkey, Upload
+from tests.helpers import sign_in_as
 from tests.office.helpers import add_started_draft, create_submitted_dossier, officer_client
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -95,6 +96,8 @@ def world(app):
     with app.app_context():
         enable_commune("02143", "Cán bộ xã khác", "0123 456 789", "Giờ hành chính")
         things = _things("+84912345678")
+    # Another device of the same citizen: the one the devices page can sign out.
+    things["session_id"] = sign_in_as(app, app.test_client(), citizen_id=things["citizen_id"])
     yield things
     limiter.enabled = True
 
@@ -102,8 +105,7 @@ def world(app):
 def clients(app, world):
     anonymous = app.test_client()
     citizen = app.test_client()
-    with citizen.session_transaction() as session:
-        session["citizen_id"] = world["citizen_id"]
+    sign_in_as(app, citizen, citizen_id=world["citizen_id"])
     yield "anonymous", anonymous, False
     yield "citizen", citizen, False
     for role in OFFICER_ROLES_CACHE:
