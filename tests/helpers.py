@@ -47,6 +47,20 @@ def sign_in_as(
     return row_id
 
 
+def session_cookie(app, citizen_id: int, device: str = "Trình duyệt thử nghiệm") -> str:
+    """The signed value of a `session` cookie for a real browser, naming a new
+    server-side session of this citizen (a forged cookie alone opens nothing)."""
+    from extensions import db
+    from models import Citizen
+    from services import sessions
+
+    with app.app_context():
+        token, _row = sessions.open_row(db.session.get(Citizen, citizen_id), device)
+        db.session.commit()
+    contents = {sessions.TOKEN_KEY: token, "citizen_id": citizen_id, "_permanent": True}
+    return app.session_interface.get_signing_serializer(app).dumps(contents)
+
+
 def age_session(app, row_id: int, hours: float = 0, idle_minutes: float | None = None):
     """Move a session back in time: it began `hours` ago, and its last request
     was `idle_minutes` ago (default: when it began)."""

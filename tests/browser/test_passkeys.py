@@ -7,12 +7,13 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from extensions import db
-from models import Dossier, Passkey
+from models import Dossier, Passkey, UserSession
 from tests.browser.authenticator import passkey_page
 from tests.browser.conftest import PHONE
 from tests.browser.walk import filed_code, sign_in, walk_to_confirmation
 from tests.conftest import make_citizen, read_sms
 from tests.domain.sample_answers import valid_birth_answers
+from tests.helpers import session_cookie
 
 PROCEDURES = ["dang-ky-khai-sinh", "dang-ky-thuong-tru", "cap-the-bhyt"]
 SIGN_IN_BUTTON = "Đăng nhập bằng khóa đăng nhập"
@@ -40,16 +41,23 @@ def signed_in(page) -> bool:
 def citizen_with_passkey(phone, live_app):
     """A citizen who made a passkey on the account page, then signed out."""
     citizen_id = make_citizen(live_app)
-    cookie = live_app.session_interface.get_signing_serializer(live_app).dumps(
-        {"citizen_id": citizen_id}
-    )
+    cookie = session_cookie(live_app, citizen_id)
     origin = f"http://localhost:{live_app.live.port}"
     phone.context.add_cookies([{"name": "session", "value": cookie, "url": origin}])
     phone.goto("/tai-khoan/khoa-dang-nhap")
     phone.get_by_label("Tên khóa").fill("Điện thoại của Lan")
     phone.get_by_role("button", name="Tạo khóa đăng nhập").click()
     expect(phone.locator(".passkey")).to_contain_text("Điện thoại của Lan")
-    phone.context.clear_cookies()
+    # Signed out the citizen's way: the server ends the session, so a request
+    # still in flight cannot put a working cookie back (clear_cookies() could).
+    phone.goto("/ho-so")
+    phone.get_by_role("button", name="Đăng xuất").click()
+    expect(phone.get_by_role("heading", name="Khai sinh, khai tử liên thông")).to_be_visible()
+    with live_app.app_context():
+        open_sessions = select(UserSession).where(
+            UserSession.citizen_id == citizen_id, UserSession.ended_at.is_(None)
+        )
+        assert db.session.scalars(open_sessions).all() == []
     return citizen_id
 
 
