@@ -338,12 +338,27 @@ async function checkPage(step) {
   frame(step, 'Kiểm tra lại thông tin', body, { wide: true });
 }
 
+// Once: the sender's answer and every outbox 'change' event (from here, another
+// tab or the service worker) all say "sent", and each new location.assign()
+// cancelled the navigation already on its way, so on a slow link, or while
+// the worker kept touching the outbox, the confirmation page could stall.
+let openingConfirmation = false;
+function openConfirmation(url) {
+  if (openingConfirmation) return;
+  openingConfirmation = true;
+  location.assign(url + '?moi=1');
+}
+// Back here from the browser's history: the page may move on again.
+window.addEventListener('pageshow', (event) => {
+  if (event.persisted) openingConfirmation = false;
+});
+
 function followOutbox(panel) {
   // When this dossier is sent (from here, another tab or the service
   // worker), show its confirmation page.
   const check = async () => {
     const item = await get('outbox', draft.id);
-    if (item && item.state === 'sent' && item.url) location.assign(item.url + '?moi=1');
+    if (item && item.state === 'sent' && item.url) openConfirmation(item.url);
   };
   outboxEvents.addEventListener('change', check);
   watchDevice(panel, { only: draft.id });
@@ -399,7 +414,7 @@ async function confirmPage(step) {
     await processOutbox();
     const item = await get('outbox', draft.id);
     if (item.state === 'sent') {
-      location.assign(item.url + '?moi=1');
+      openConfirmation(item.url);
       return null;
     }
     if (item.state === 'need_code') {
