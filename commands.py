@@ -40,6 +40,18 @@ def enable_commune(
     return commune
 
 
+def officer_named(username: str) -> Officer:
+    """The officer with this username (any spelling of its case), else a CLI error."""
+    from services.officer_auth import normalize_username
+
+    officer = db.session.scalars(
+        select(Officer).where(Officer.username == normalize_username(username))
+    ).first()
+    if officer is None:
+        raise click.ClickException(f"No officer {username}")
+    return officer
+
+
 def register_commands(app: Flask) -> None:
     @app.cli.command("seed-demo")
     def seed_demo():
@@ -125,13 +137,9 @@ def register_office_commands(app: Flask) -> None:
     @click.password_option(envvar="OFFICER_PASSWORD", help="At least 10 characters")
     def set_officer_password(username, password):
         """Set a new password for an officer (e.g. a forgotten one)."""
-        from services.officer_auth import hash_password, normalize_username
+        from services.officer_auth import hash_password
 
-        officer = db.session.scalars(
-            select(Officer).where(Officer.username == normalize_username(username))
-        ).first()
-        if officer is None:
-            raise click.ClickException(f"No officer {username}")
+        officer = officer_named(username)
         try:
             # Setting the attribute ends every session of the officer in the
             # same transaction (services.sessions): a copied cookie dies too.
@@ -147,13 +155,8 @@ def register_office_commands(app: Flask) -> None:
         """Remove an officer's passkeys (a lost device); the next sign-in makes a new one."""
         from models import Passkey
         from services import sessions
-        from services.officer_auth import normalize_username
 
-        officer = db.session.scalars(
-            select(Officer).where(Officer.username == normalize_username(username))
-        ).first()
-        if officer is None:
-            raise click.ClickException(f"No officer {username}")
+        officer = officer_named(username)
         removed = db.session.execute(
             delete(Passkey).where(Passkey.officer_id == officer.id)
         ).rowcount
@@ -170,13 +173,7 @@ def register_office_commands(app: Flask) -> None:
     @click.argument("username")
     def deactivate_officer(username):
         """Lock an officer out (someone who left): sign-in refused, sessions ended."""
-        from services.officer_auth import normalize_username
-
-        officer = db.session.scalars(
-            select(Officer).where(Officer.username == normalize_username(username))
-        ).first()
-        if officer is None:
-            raise click.ClickException(f"No officer {username}")
+        officer = officer_named(username)
         officer.active = False  # ends their sessions (services.sessions)
         db.session.commit()
         click.echo(f"Officer {officer.username} deactivated; their sessions are ended")
