@@ -3,7 +3,6 @@ send the dossier back to the agency that asked."""
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -16,7 +15,7 @@ from domain.numbers import is_ascii_digits
 from domain.statuses import Status
 from extensions import db
 from models import Dossier, Upload
-from services import office, storage
+from services import office, storage, uploads
 from services.images import SanitizedImage
 
 
@@ -125,23 +124,16 @@ def add_photo(
 ) -> Upload:
     """The row of a new page, already checked by check_photo and stored under
     `key` (services/uploads.py decodes it outside the transaction); not committed."""
-    upload = Upload(
-        id=str(uuid.uuid4()),
+    return uploads.photo_row(
+        image,
+        key,
         citizen_id=citizen_id,
         draft_id=None,
         dossier_id=dossier.id,
         attachment_id=attachment_id,
         client_id=client_id,
         position=100 + _new_pages(dossier, attachment_id),  # after the pages sent with it
-        storage_key=key,
-        mime=image.mime,
-        size=len(image.data),
-        width=image.width,
-        height=image.height,
-        sha256=image.sha256,
     )
-    db.session.add(upload)
-    return upload
 
 
 def remove_photo(dossier: Dossier, upload_id: str) -> None:

@@ -16,6 +16,7 @@ sweep removes (services/retention.py).
 from __future__ import annotations
 
 import threading
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -97,6 +98,23 @@ def stored(data: bytes) -> Iterator[_Stored]:
     finally:
         if not file.kept:
             storage.delete(file.key)
+
+
+def photo_row(image: SanitizedImage, key: str, **where) -> Upload:
+    """The Upload row of a cleaned photo stored under `key` (added, not committed);
+    `where` says whose and where it goes (draft or dossier, paper, position)."""
+    upload = Upload(
+        id=str(uuid.uuid4()),
+        storage_key=key,
+        mime=image.mime,
+        size=len(image.data),
+        width=image.width,
+        height=image.height,
+        sha256=image.sha256,
+        **where,
+    )
+    db.session.add(upload)
+    return upload
 
 
 def take_photo(

@@ -1,5 +1,4 @@
 import re
-import uuid
 from contextlib import contextmanager
 from functools import wraps
 
@@ -142,21 +141,15 @@ def create_upload(citizen, draft_id: str):
 
     def insert(image, key: str) -> Upload:
         draft = editable_draft(citizen, draft_id, lock=True)  # locked by check(True)
-        upload = Upload(
-            id=str(uuid.uuid4()),
+        upload = uploads.photo_row(
+            image,
+            key,
             citizen_id=citizen_id,
             draft_id=draft.id,
             attachment_id=attachment_id,
             client_id=client_id,
             position=position or _pages(draft.id, attachment_id),
-            storage_key=key,
-            mime=image.mime,
-            size=len(image.data),
-            width=image.width,
-            height=image.height,
-            sha256=image.sha256,
         )
-        db.session.add(upload)
         drafts.touch(draft)
         return upload
 
