@@ -93,6 +93,7 @@ def prepare(env: dict, submits: int) -> dict:
     from models import Citizen
     from services import otp
     from services.submission import create_dossier
+    from tests.helpers import sign_in_as
     from tests.office.helpers import add_complete_draft
 
     app = create_app()
@@ -100,8 +101,7 @@ def prepare(env: dict, submits: int) -> dict:
     def session_of(citizen_id: int | None) -> tuple[str, str]:
         client = app.test_client()
         if citizen_id is not None:
-            with client.session_transaction() as session:
-                session["citizen_id"] = citizen_id
+            sign_in_as(app, client, citizen_id=citizen_id)  # a server session, not a bare cookie
         token = client.get("/api/v1/csrf-token").get_json()["token"]
         return f"session={client.get_cookie('session').value}", token
 

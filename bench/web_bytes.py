@@ -96,9 +96,10 @@ def every_citizen_asset(base: str) -> tuple[int, int]:
 
 
 def session_cookie(app, base: str) -> list[dict]:
+    from tests.helpers import sign_in_as
+
     client = app.test_client()
-    with client.session_transaction() as session:
-        session["citizen_id"] = 1
+    sign_in_as(app, client, citizen_id=1)  # a server session: a bare cookie opens nothing
     cookie = client.get_cookie("session")
     return [{"name": "session", "value": cookie.value, "url": base}]
 
