@@ -20,7 +20,9 @@ def create_app(config: dict | None = None) -> Flask:
     limiter.init_app(app)
 
     import models  # noqa: F401  (registers the tables with SQLAlchemy)
-    from services import database, sessions, sms, web
+    from services import database, web
+    from services.identity import sessions
+    from services.messages import sms
 
     with app.app_context():
         database.tune_engine(db.engine)

@@ -42,7 +42,7 @@ def enable_commune(
 
 def officer_named(username: str) -> Officer:
     """The officer with this username (any spelling of its case), else a CLI error."""
-    from services.officer_auth import normalize_username
+    from services.identity.officer_auth import normalize_username
 
     officer = db.session.scalars(
         select(Officer).where(Officer.username == normalize_username(username))
@@ -78,7 +78,7 @@ def register_commands(app: Flask) -> None:
 
     register_office_commands(app)
 
-    from services import retention
+    from services.dossiers import retention
 
     retention.register_commands(app)
 
@@ -89,7 +89,7 @@ USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{2,63}")
 def create_officer(
     username: str, password: str, commune: str, role: str, full_name: str
 ) -> Officer:
-    from services.officer_auth import hash_password, normalize_username
+    from services.identity.officer_auth import hash_password, normalize_username
 
     username = normalize_username(username)
     if not USERNAME.fullmatch(username):
@@ -137,12 +137,12 @@ def register_office_commands(app: Flask) -> None:
     @click.password_option(envvar="OFFICER_PASSWORD", help="At least 10 characters")
     def set_officer_password(username, password):
         """Set a new password for an officer (e.g. a forgotten one)."""
-        from services.officer_auth import hash_password
+        from services.identity.officer_auth import hash_password
 
         officer = officer_named(username)
         try:
             # Setting the attribute ends every session of the officer in the
-            # same transaction (services.sessions): a copied cookie dies too.
+            # same transaction (services.identity.sessions): a copied cookie dies too.
             officer.password_hash = hash_password(password)
         except RuleError as error:
             raise click.ClickException("Password must be at least 10 characters") from error
@@ -154,7 +154,7 @@ def register_office_commands(app: Flask) -> None:
     def reset_officer_passkeys(username):
         """Remove an officer's passkeys (a lost device); the next sign-in makes a new one."""
         from models import Passkey
-        from services import sessions
+        from services.identity import sessions
 
         officer = officer_named(username)
         removed = db.session.execute(
@@ -174,7 +174,7 @@ def register_office_commands(app: Flask) -> None:
     def deactivate_officer(username):
         """Lock an officer out (someone who left): sign-in refused, sessions ended."""
         officer = officer_named(username)
-        officer.active = False  # ends their sessions (services.sessions)
+        officer.active = False  # ends their sessions (services.identity.sessions)
         db.session.commit()
         click.echo(f"Officer {officer.username} deactivated; their sessions are ended")
 
@@ -183,7 +183,7 @@ def register_office_commands(app: Flask) -> None:
     @click.option("--poll", default=5.0, show_default=True, help="Seconds between passes")
     def notify_worker(once, poll):
         """Send the citizens' SMS and emails from the outbox, with retries."""
-        from services import notify
+        from services.messages import notify
 
         app = current_app._get_current_object()
         if once:

@@ -40,7 +40,7 @@ class Config:
         self.MAX_IMAGE_PIXELS = _env_int("MAX_IMAGE_PIXELS", 40_000_000)
         # Photos decoded at once per process (each may hold a few hundred MB of
         # pixels for seconds), and how long an upload waits for a turn before it
-        # answers 503 with Retry-After (services/uploads.py).
+        # answers 503 with Retry-After (services/photos/uploads.py).
         self.IMAGE_DECODE_CONCURRENCY = _env_int("IMAGE_DECODE_CONCURRENCY", 2)
         self.IMAGE_DECODE_WAIT_SECONDS = _env_int("IMAGE_DECODE_WAIT_SECONDS", 5)
         # Files under UPLOAD_DIR that no row names (a process killed between the
@@ -55,7 +55,7 @@ class Config:
         # 2,000 levels overflowed the parser's and the validator's recursion.
         self.MAX_JSON_DEPTH = _env_int("MAX_JSON_DEPTH", 32)
         # `flask purge` deletes unsubmitted drafts untouched this long, with
-        # their photos, and photos linked to nothing (services/retention.py).
+        # their photos, and photos linked to nothing (services/dossiers/retention.py).
         self.DRAFT_RETENTION_DAYS = _env_int("DRAFT_RETENTION_DAYS", 30)
         # Drafts one citizen may hold unsubmitted at once, and may start (Flask-Limiter syntax).
         self.MAX_OPEN_DRAFTS = _env_int("MAX_OPEN_DRAFTS", 20)

@@ -91,8 +91,8 @@ def prepare(env: dict, submits: int) -> dict:
     from commands import enable_commune
     from extensions import db
     from models import Citizen
-    from services import otp
-    from services.submission import create_dossier
+    from services.dossiers.submission import create_dossier
+    from services.identity import otp
     from tests.helpers import sign_in_as
     from tests.office.helpers import add_complete_draft
 

@@ -13,7 +13,7 @@
 - office (/can-bo): officers only (officer_required; session key officer_id,
   never the citizen's citizen_id). Sign-in by username and argon2 password,
   rate limited per IP and per username, failed attempts only. Every dossier,
-  photo and action is looked up through services.office.officer_dossier: an
+  photo and action is looked up through services.desk.office.officer_dossier: an
   officer of another commune, or of an agency the dossier has not reached,
   gets 404; an action the role may not do gets 403 (domain.workflow). The
   commune admin (quan-tri) has settings, posters and statistics, no dossiers.

@@ -11,8 +11,8 @@ from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import InputRequired, Length
 
-from services import passkeys, sessions
-from services.auth import citizen_required, current_citizen
+from services.identity import passkeys, sessions
+from services.identity.auth import citizen_required, current_citizen
 
 bp = Blueprint("account", __name__, url_prefix="/tai-khoan")
 

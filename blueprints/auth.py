@@ -16,10 +16,10 @@ from domain.phones import mask_phone, normalize_vn_mobile
 from extensions import db, from_office_network, limiter
 from models import Citizen
 from models.base import utcnow
-from services import otp, passkeys
-from services.auth import current_citizen, sign_in
-from services.auth import sign_out as end_session
-from services.webauthn_rp import browser_key
+from services.identity import otp, passkeys
+from services.identity.auth import current_citizen, sign_in
+from services.identity.auth import sign_out as end_session
+from services.identity.webauthn_rp import browser_key
 
 bp = Blueprint("auth", __name__, url_prefix="/dang-nhap")
 
@@ -41,7 +41,7 @@ class EmptyForm(FlaskForm):
     pass
 
 
-# Per address, beside the limits per phone and the SMS budget in services.otp
+# Per address, beside the limits per phone and the SMS budget in services.identity.otp
 # (which count codes sent, so that asking for someone else's number costs its
 # owner nothing). High: a commune office's Wi-Fi or a carrier's shared address
 # serves hundreds of citizens a day; the office's own addresses are exempt.

@@ -15,10 +15,12 @@ from domain.phones import mask_phone, national_format
 from domain.workflow import WITHDRAWABLE
 from extensions import db
 from models import Commune, Dossier, Draft
-from services import office, passkeys, supplement, tracking
-from services.auth import citizen_required, current_citizen
 from services.database import reads_only
-from services.tracking import status_json
+from services.desk import office
+from services.dossiers import supplement, tracking
+from services.dossiers.tracking import status_json
+from services.identity import passkeys
+from services.identity.auth import citizen_required, current_citizen
 from services.web import note_retry_after, try_again_text
 
 bp = Blueprint("citizen", __name__)
@@ -219,7 +221,7 @@ def withdraw(code: str):
 @bp.route("/theo-doi", methods=["GET", "POST"])
 @reads_only
 def track():
-    """The page's lookup: the same guess budgets as the API's (services.tracking)."""
+    """The page's lookup: the same guess budgets as the API's (services.dossiers.tracking)."""
     form = TrackForm()
     if form.validate_on_submit():
         try:

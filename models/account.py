@@ -22,7 +22,7 @@ class OtpChallenge(db.Model):
     __tablename__ = "otp_challenges"
     __table_args__ = (
         Index("ix_otp_phone_purpose_created", "phone", "purpose", "created_at"),
-        # The hour's codes of all phones: the SMS budget (services.otp).
+        # The hour's codes of all phones: the SMS budget (services.identity.otp).
         Index("ix_otp_created", "created_at"),
     )
 

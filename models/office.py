@@ -28,7 +28,7 @@ class Officer(db.Model):
 
 class Notification(db.Model):
     """Transactional outbox: written in the same transaction as the change it
-    reports, sent later by services.notify (a thread of the app, or `flask notify-worker`).
+    reports, sent later by services.messages.notify (a thread of the app, or `flask notify-worker`).
 
     A worker claims a row by setting ``claim_token`` and ``claimed_until`` in
     one conditional UPDATE, sends, then sets ``sent_at`` only if it still
@@ -59,7 +59,7 @@ class Notification(db.Model):
 
 class Payment(db.Model):
     """A fee asked of the citizen for one procedure, paid through a provider
-    (services.payments); "office" means paid in cash at the one-stop desk."""
+    (services.dossiers.payments); "office" means paid in cash at the one-stop desk."""
 
     __tablename__ = "payments"
 

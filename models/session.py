@@ -28,7 +28,7 @@ class UserSession(db.Model):
     officer_id: Mapped[int | None] = mapped_column(ForeignKey("officers.id"), index=True)
     device: Mapped[str] = mapped_column(String(60))  # "Chrome trên Android"
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    # Written at most once a minute (services.sessions.TOUCH_SECONDS).
+    # Written at most once a minute (services.identity.sessions.TOUCH_SECONDS).
     last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
     ended_at: Mapped[datetime | None] = mapped_column(index=True)
     # signed_out | ended_by_owner | credential | reset | deactivated | idle | expired | replaced

@@ -16,7 +16,8 @@ import time
 
 from flask import Flask
 
-from services import notify, retention
+from services.dossiers import retention
+from services.messages import notify
 
 LOGGER = logging.getLogger("lienthong.background")
 DAY = 86400.0

@@ -38,7 +38,7 @@ def request_reads_only() -> bool:
     if not has_request_context() or request.endpoint is None:
         return False
     if g.get("session_may_write"):
-        # services.sessions writes a session's last_seen_at after the view,
+        # services.identity.sessions writes a session's last_seen_at after the view,
         # in a transaction of its own, on reading requests too.
         return False
     marked = getattr(current_app.view_functions.get(request.endpoint), "reads_only", None)

@@ -21,11 +21,11 @@ def sign_in_as(
     officer_id: int | None = None,
     device: str = "Trình duyệt thử nghiệm",
 ):
-    """Sign a test client in directly: a server-side session row (services.sessions)
+    """Sign a test client in directly: a server-side session row (services.identity.sessions)
     and the cookie that names it. The real sign-in flows have their own tests."""
     from extensions import db
     from models import Citizen, Officer
-    from services import sessions
+    from services.identity import sessions
 
     with app.app_context():
         owner = (
@@ -52,7 +52,7 @@ def session_cookie(app, citizen_id: int, device: str = "Trình duyệt thử ngh
     server-side session of this citizen (a forged cookie alone opens nothing)."""
     from extensions import db
     from models import Citizen
-    from services import sessions
+    from services.identity import sessions
 
     with app.app_context():
         token, _row = sessions.open_row(db.session.get(Citizen, citizen_id), device)

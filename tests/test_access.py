@@ -59,7 +59,7 @@ def test_every_route_with_an_id_or_code_has_an_access_case(app):
 
 
 def add_session_row(citizen_id: int) -> int:
-    from services import sessions
+    from services.identity import sessions
 
     _token, row = sessions.open_row(db.session.get(Citizen, citizen_id), "Chrome trên Android")
     db.session.commit()

@@ -27,7 +27,8 @@ from app import create_app
 from domain.dossier_code import parse_code
 from extensions import db
 from models import Citizen, DailySequence, Dossier, DossierEvent, Draft, ProcedureProgress, Upload
-from services import otp, storage
+from services.identity import otp
+from services.photos import storage
 from tests import databases
 from tests.conftest import last_code
 from tests.conftest import test_config as app_config

@@ -8,7 +8,7 @@ from domain.catalog import CATALOG, catalog_json
 from domain.communes import get_commune, list_communes, search_communes
 from domain.numbers import whole_number
 from extensions import limiter
-from services.drafts import commune_json
+from services.dossiers.drafts import commune_json
 
 
 @bp.get("/catalog")

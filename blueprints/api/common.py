@@ -6,7 +6,7 @@ import jsonschema
 import jsonschema_rs
 from flask import request
 
-from services.auth import current_citizen
+from services.identity.auth import current_citizen
 from services.input import BadInput, request_json
 from services.web import error_response, note_retry_after, try_again_text
 

@@ -15,10 +15,16 @@ from domain.clock import today_vn
 from domain.phones import mask_phone
 from extensions import citizen_or_ip, csrf, db, limiter
 from models import Dossier
-from services import drafts, otp, passkeys, tracking
 from services.database import reads_only
-from services.submission import SubmitProblem, check_draft, create_dossier, existing_dossier
-from services.tracking import status_json
+from services.dossiers import drafts, tracking
+from services.dossiers.submission import (
+    SubmitProblem,
+    check_draft,
+    create_dossier,
+    existing_dossier,
+)
+from services.dossiers.tracking import status_json
+from services.identity import otp, passkeys
 from services.web import note_retry_after, sessionless
 
 

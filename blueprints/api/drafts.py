@@ -14,9 +14,9 @@ from domain.clock import today_vn
 from domain.communes import get_commune
 from extensions import db, limiter
 from models import Draft
-from services import drafts
 from services.database import locking_read
-from services.submission import check_draft
+from services.dossiers import drafts
+from services.dossiers.submission import check_draft
 
 
 def _valid_uuid(value: str) -> bool:

@@ -22,8 +22,8 @@ from blueprints.api.spec import (
 from extensions import citizen_or_ip, db, limiter
 from models import Citizen, Passkey
 from models.base import utcnow
-from services import passkeys
-from services.auth import sign_in
+from services.identity import passkeys
+from services.identity.auth import sign_in
 
 
 def passkey_json(passkey: Passkey) -> dict:

@@ -11,7 +11,8 @@ from blueprints.api.spec import UPLOAD, documented
 from blueprints.api.uploads import body_first, photo_bytes, photo_errors
 from extensions import citizen_or_ip, db, limiter
 from models import Dossier
-from services import drafts, supplement, uploads
+from services.dossiers import drafts, supplement
+from services.photos import uploads
 
 CLIENT_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 SUPPLEMENT_UPLOAD = {

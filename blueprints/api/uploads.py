@@ -12,9 +12,10 @@ from blueprints.api.spec import UPLOAD, documented
 from domain.catalog import CATALOG
 from extensions import citizen_or_ip, db, limiter
 from models import Upload
-from services import drafts, storage, uploads
-from services.images import ImageRejected
+from services.dossiers import drafts
 from services.input import form_int
+from services.photos import storage, uploads
+from services.photos.images import ImageRejected
 
 UPLOAD_FORM = {
     "type": "object",

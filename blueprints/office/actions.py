@@ -8,8 +8,8 @@ from blueprints.office.dossiers import OFFICE_ROLES, dossier_or_404, render_doss
 from domain import workflow
 from domain.numbers import whole_number
 from extensions import db
-from services import office
-from services.officer_auth import officer_required
+from services.desk import office
+from services.identity.officer_auth import officer_required
 
 DONE_MESSAGES = {
     "accept": "Đã tiếp nhận hồ sơ. Công dân được báo qua tin nhắn.",

@@ -10,8 +10,9 @@ from domain.communes import get_commune
 from domain.workflow import ADMIN
 from extensions import db
 from models import Commune
-from services import notify, posters, stats
-from services.officer_auth import officer_required
+from services.desk import posters, stats
+from services.identity.officer_auth import officer_required
+from services.messages import notify
 
 
 class SettingsForm(FlaskForm):

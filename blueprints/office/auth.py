@@ -8,7 +8,7 @@ from wtforms.validators import InputRequired
 
 from blueprints.office import bp
 from extensions import db, limiter
-from services import officer_auth, sessions
+from services.identity import officer_auth, sessions
 
 MSG_WRONG = (
     "Tên đăng nhập hoặc mật khẩu không đúng. Hãy kiểm tra lại (chú ý chữ hoa, chữ thường). "

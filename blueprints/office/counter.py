@@ -9,7 +9,8 @@ from flask import Blueprint, Response, abort, render_template
 from domain.communes import get_commune
 from extensions import db
 from models import Commune
-from services import notify, posters
+from services.desk import posters
+from services.messages import notify
 
 bp = Blueprint("counter", __name__, url_prefix="/ma-qr")
 

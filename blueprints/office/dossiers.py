@@ -11,9 +11,11 @@ from domain.clock import today_vn
 from domain.statuses import Status
 from extensions import db
 from models import Commune, Payment, Upload
-from services import office, payments, queue, storage
+from services.desk import office, queue
+from services.dossiers import payments
+from services.identity.officer_auth import officer_required
 from services.input import BadInput, query_int
-from services.officer_auth import officer_required
+from services.photos import storage
 
 OFFICE_ROLES = workflow.AGENCY_ROLES
 

@@ -20,10 +20,10 @@ from blueprints.api.spec import PASSKEY_ASSERTION, PASSKEY_ATTESTATION
 from blueprints.office import bp
 from blueprints.office.auth import finish_sign_in
 from extensions import limiter
-from services import officer_auth, passkeys
 from services.database import writes
+from services.identity import officer_auth, passkeys
+from services.identity.webauthn_rp import MSG_MALFORMED
 from services.input import BadInput, read_json
-from services.webauthn_rp import MSG_MALFORMED
 
 # The citizens' messages point to the SMS code; officers have none.
 OFFICER_MESSAGES = {

@@ -12,7 +12,7 @@ from domain.communes import get_commune
 from domain.validation import visible_fields
 from extensions import db
 from models import Dossier, Officer, Upload
-from services.office import dossier_sections
+from services.desk.office import dossier_sections
 
 
 def vn_date(value: str | date | None) -> str:

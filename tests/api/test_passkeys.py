@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 from extensions import db
 from models import Passkey, WebAuthnChallenge
 from models.base import utcnow
-from services import passkeys
+from services.identity import passkeys
 from tests.api.passkey_flow import register, sign_in_answer, signed_in_citizen, stored
 from tests.api.spec_check import assert_matches_spec
 from tests.conftest import Api, read_sms

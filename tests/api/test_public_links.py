@@ -2,8 +2,8 @@
 
 import pytest
 
-from services import notify
-from services.office_config import check_public_address
+from services.desk.office_config import check_public_address
+from services.messages import notify
 from tests.conftest import read_sms
 from tests.office.helpers import create_submitted_dossier
 

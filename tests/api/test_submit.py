@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from domain.clock import VN_TZ
 from extensions import db
 from models import Dossier, Notification, Upload
-from services import notify
+from services.messages import notify
 from tests.api.flow import complete_draft, confirmation_code, upload_page
 from tests.api.spec_check import assert_matches_spec
 from tests.conftest import Api, make_citizen, read_sms

@@ -16,8 +16,8 @@ from sqlalchemy import func, select
 
 from extensions import db
 from models import Upload
-from services import images
-from services.uploads import decode_slots
+from services.photos import images
+from services.photos.uploads import decode_slots
 from tests.api.test_concurrent_writes import signed_in
 from tests.conftest import make_citizen
 from tests.helpers import jpeg_bytes, new_draft_id

@@ -10,8 +10,8 @@ from domain import validation
 from domain.catalog import CATALOG
 from extensions import db
 from models import Citizen, Dossier, Draft, Officer, Upload
-from services import office
-from services.submission import create_dossier
+from services.desk import office
+from services.dossiers.submission import create_dossier
 from tests.domain.sample_answers import valid_birth_answers, valid_death_answers
 from tests.helpers import jpeg_bytes
 
@@ -23,7 +23,7 @@ EMAIL = "lan.nguyen@vidu.vn"
 @cache
 def password_hash() -> str:
     # argon2 is slow on purpose: hash once per run, not per officer.
-    from services.officer_auth import hash_password
+    from services.identity.officer_auth import hash_password
 
     return hash_password(PASSWORD)
 
@@ -138,7 +138,7 @@ def _photo() -> bytes:
 
 
 def add_upload(citizen_id: int, draft_id: str, attachment_id: str) -> None:
-    from services import storage
+    from services.photos import storage
 
     data = _photo()
     db.session.add(

@@ -5,7 +5,7 @@ import pytest
 
 from extensions import db
 from models import Notification
-from services import notify
+from services.messages import notify
 from tests.helpers import sign_in_as
 from tests.office.helpers import (
     EMAIL,
@@ -144,7 +144,7 @@ def test_the_office_history_shows_who_acted_in_which_role_and_what_changed(app, 
 
 
 def test_a_status_change_and_its_messages_commit_or_fail_together(app, citizen, monkeypatch):
-    from services import office
+    from services.desk import office
 
     app.code = code = citizen.code
     real_enqueue = office.notify.enqueue

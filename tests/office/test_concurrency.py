@@ -6,7 +6,7 @@ from sqlalchemy import update
 
 from extensions import db
 from models import Dossier, DossierEvent, Notification
-from services import office
+from services.desk import office
 from tests.office.helpers import create_officer, create_submitted_dossier, csrf_of, dossier
 
 

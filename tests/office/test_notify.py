@@ -12,9 +12,9 @@ import pytest
 from extensions import db
 from models import Notification
 from models.base import utcnow
-from services import notify
-from services.email import SmtpEmailSender
-from services.sms import SmsError
+from services.messages import notify
+from services.messages.email import SmtpEmailSender
+from services.messages.sms import SmsError
 from tests.office.helpers import EMAIL, PHONE, act, create_submitted_dossier
 
 

@@ -5,7 +5,7 @@ import pytest
 from commands import enable_commune
 from extensions import db
 from models import DossierEvent, Upload
-from services import office
+from services.desk import office
 from tests.office.helpers import (
     act,
     create_submitted_dossier,

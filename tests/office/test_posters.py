@@ -8,7 +8,7 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from services import posters
+from services.desk import posters
 from tests.office.helpers import csrf_of, officer_client
 
 URL = "https://dichvucong.vanlang.gov.vn/x/05665"

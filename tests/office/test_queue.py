@@ -6,7 +6,7 @@ import pytest
 
 from extensions import db
 from models import Dossier
-from services import office
+from services.desk import office
 from tests.office.helpers import (
     act,
     create_submitted_dossier,

@@ -5,7 +5,8 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from services import office, payments, stats
+from services.desk import office, stats
+from services.dossiers import payments
 from tests.helpers import sign_in_as
 from tests.office.helpers import (
     act,

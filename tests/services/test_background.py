@@ -54,7 +54,7 @@ def test_stale_drafts_are_purged_without_anyone_running_a_command(app):
 
 def test_photo_files_no_row_names_are_swept_within_the_hour_and_files_with_rows_stay(app):
     from models import Upload
-    from services import storage
+    from services.photos import storage
     from tests.services.test_retention import age_file, files_of
 
     half_an_hour = timedelta(minutes=31)  # past UPLOAD_ORPHAN_SECONDS, far from 30 days

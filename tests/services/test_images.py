@@ -5,8 +5,8 @@ import zlib
 import pytest
 from PIL import ExifTags, Image, ImageDraw, ImageFile, PngImagePlugin
 
-from services import images
-from services.images import ImageRejected, SanitizedImage, sanitize_image
+from services.photos import images
+from services.photos.images import ImageRejected, SanitizedImage, sanitize_image
 
 JPEG_MAGIC = b"\xff\xd8\xff"
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"

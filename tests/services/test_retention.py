@@ -12,8 +12,8 @@ from sqlalchemy import select
 from extensions import db
 from models import Draft, OtpChallenge, Upload
 from models.base import utcnow
-from services import storage
-from services.retention import purge
+from services.dossiers.retention import purge
+from services.photos import storage
 from tests.office.helpers import add_started_draft, create_submitted_dossier
 
 OLD = timedelta(days=31)
@@ -162,7 +162,7 @@ def test_the_command_uses_the_configured_period(ctx, app):
 
 def test_old_ended_and_long_unused_sessions_go_and_live_ones_stay(ctx):
     from models import Citizen, UserSession
-    from services import sessions
+    from services.identity import sessions
 
     citizen = db.session.get(Citizen, make_citizen_id())
     ids = {}

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from services.sms import (
+from services.messages.sms import (
     ConsoleSender,
     FileSender,
     HttpSender,
@@ -126,7 +126,7 @@ def test_file_backend_concurrent_threads_produce_intact_lines(tmp_path):
 _WRITER = """
 import sys
 sys.path.insert(0, sys.argv[1])
-from services.sms import FileSender
+from services.messages.sms import FileSender
 sender = FileSender(sys.argv[2])
 for i in range(int(sys.argv[4])):
     sender.send("+84912345678", f"p{sys.argv[3]}:{i}:" + "y" * 3000)

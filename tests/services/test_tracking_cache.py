@@ -3,7 +3,7 @@ version: a change made by the office shows at once."""
 
 import pytest
 
-from services import tracking
+from services.dossiers import tracking
 from tests.office.helpers import act, create_submitted_dossier
 
 

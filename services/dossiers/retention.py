@@ -24,7 +24,7 @@ from sqlalchemy import delete, or_, select
 from extensions import db
 from models import Draft, OtpChallenge, Upload, UserSession, WebAuthnChallenge
 from models.base import utcnow
-from services import storage
+from services.photos import storage
 
 
 @dataclass

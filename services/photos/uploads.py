@@ -10,7 +10,7 @@ writing transaction that checks again and adds the row.
 
 Nothing is left behind by a refusal or a failure: the file is removed unless
 its row committed; a process killed in between leaves a file that the hourly
-sweep removes (services/retention.py).
+sweep removes (services/dossiers/retention.py).
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ from flask import current_app
 
 from extensions import db
 from models import Upload
-from services import storage
-from services.images import SanitizedImage, sanitize_image
+from services.photos import storage
+from services.photos.images import SanitizedImage, sanitize_image
 
 RETRY_AFTER_SECONDS = 10
 

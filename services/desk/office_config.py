@@ -11,7 +11,7 @@ import os
 from flask import Flask
 
 from config import INSTANCE_DIR
-from services import email
+from services.messages import email
 
 
 def _int(name: str, default: int) -> int:

@@ -27,7 +27,7 @@ from domain.phones import mask_phone
 from extensions import db
 from models import Notification, OtpChallenge, PhoneCodeFailures
 from models.base import utcnow
-from services.sms import SmsError
+from services.messages.sms import SmsError
 from services.web import vn_time, wait_text
 
 HOUR = timedelta(hours=1)

@@ -15,8 +15,9 @@ from domain.numbers import is_ascii_digits
 from domain.statuses import Status
 from extensions import db
 from models import Dossier, Upload
-from services import office, storage, uploads
-from services.images import SanitizedImage
+from services.desk import office
+from services.photos import storage, uploads
+from services.photos.images import SanitizedImage
 
 
 @dataclass
@@ -123,7 +124,7 @@ def add_photo(
     key: str,
 ) -> Upload:
     """The row of a new page, already checked by check_photo and stored under
-    `key` (services/uploads.py decodes it outside the transaction); not committed."""
+    `key` (services/photos/uploads.py decodes it outside the transaction); not committed."""
     return uploads.photo_row(
         image,
         key,

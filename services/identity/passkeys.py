@@ -3,7 +3,7 @@ register them, list, rename and remove them, and check a sign-in or a
 confirmation made with one.
 
 A refused answer changes nothing except that its challenge is spent (see
-services.webauthn_rp), so the same answer can never be tried twice. A sign
+services.identity.webauthn_rp), so the same answer can never be tried twice. A sign
 count that does not move forward is refused and logged, without personal data.
 """
 
@@ -36,7 +36,7 @@ from domain.phones import national_format
 from extensions import db
 from models import Citizen, Officer, Passkey
 from models.base import utcnow
-from services.webauthn_rp import (
+from services.identity.webauthn_rp import (
     MSG_CLONED,
     MSG_DUPLICATE,
     MSG_INVALID,

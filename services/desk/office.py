@@ -25,8 +25,9 @@ from domain.working_days import due_date, to_vn_time
 from extensions import db
 from models import Dossier, DossierEvent, Officer, Payment
 from models.base import as_utc, utcnow
-from services import notify, payments
-from services.submission import plan_deadlines, procedure_days
+from services.dossiers import payments
+from services.dossiers.submission import plan_deadlines, procedure_days
+from services.messages import notify
 
 CONFLICT = (
     "Hồ sơ vừa được cập nhật (có thể bởi cán bộ khác) nên thao tác của bạn chưa được "

@@ -16,7 +16,7 @@ from domain.working_days import VN_TZ, due_date
 from extensions import db
 from models import Commune, DailySequence, Dossier, DossierEvent, Draft, ProcedureProgress, Upload
 from models.base import as_utc, utcnow
-from services import notify
+from services.messages import notify
 
 
 @dataclass

@@ -6,7 +6,7 @@ inserted after the password without touching the views' guard:
 1. ``check_password`` -> the officer, or None;
 2. ``begin_sign_in`` opens a fresh cookie in the "password verified" state
    (``officer_pending``), which grants nothing;
-3. ``complete_sign_in`` starts the server-side session (services.sessions)
+3. ``complete_sign_in`` starts the server-side session (services.identity.sessions)
    once every factor the officer needs is done (the passkey step,
    blueprints/office/passkey.py, reads ``pending_officer`` between 2 and 3).
 
@@ -32,7 +32,7 @@ from domain.errors import RuleError
 from extensions import db
 from models import Officer
 from models.base import utcnow
-from services import sessions
+from services.identity import sessions
 
 _hasher = PasswordHasher()  # argon2id with the library's current defaults
 # Verified against when the username is unknown, so a wrong username costs as
@@ -66,7 +66,7 @@ def check_password(username: str, password: str) -> Officer | None:
     if _hasher.check_needs_rehash(officer.password_hash):
         # A bulk UPDATE, not the attribute: the same password with new argon2
         # parameters is no credential change, so it must not end the
-        # officer's sessions (services.sessions watches the attribute).
+        # officer's sessions (services.identity.sessions watches the attribute).
         db.session.execute(
             update(Officer)
             .where(Officer.id == officer.id)
@@ -115,7 +115,7 @@ def current_officer() -> Officer | None:
     return g.officer
 
 
-# Why the sign-in page asks again (services.sessions.ENDED_KEY).
+# Why the sign-in page asks again (services.identity.sessions.ENDED_KEY).
 def ended_message(reason: str | None) -> str | None:
     config = current_app.config
     if reason == "idle":

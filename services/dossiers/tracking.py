@@ -215,7 +215,7 @@ def _guarded(code: str, phone_last4: str):
 
 
 # The public status of a dossier, by (id, version). Every change to what it
-# shows goes through services.office.perform, which always updates the dossier
+# shows goes through services.desk.office.perform, which always updates the dossier
 # row and so its version (version_id_col): an entry is never stale, only
 # unused. Lookups are far more frequent than changes, and building the answer
 # takes three more queries. Each app (so each process, each test's database)

@@ -6,11 +6,11 @@ from flask import g, redirect, request, session, url_for
 
 from extensions import db
 from models import Citizen
-from services import sessions
+from services.identity import sessions
 
 
 def current_citizen() -> Citizen | None:
-    """The citizen of this browser's live server-side session (services.sessions)."""
+    """The citizen of this browser's live server-side session (services.identity.sessions)."""
     if "citizen" not in g:
         row = sessions.current("citizen")
         g.citizen = db.session.get(Citizen, row.citizen_id) if row is not None else None

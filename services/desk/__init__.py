@@ -1,0 +1,1 @@
+"""The one-stop desk: officers' actions, queue, statistics, posters, settings."""

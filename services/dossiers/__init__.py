@@ -1,0 +1,1 @@
+"""A citizen's dossier: drafts, submission, supplements, timeline, fees, retention."""

@@ -1,0 +1,1 @@
+"""Who someone is: SMS codes, passkeys, officer passwords, server sessions."""

@@ -1,0 +1,1 @@
+"""Telling citizens: the outbox, SMS and email senders."""

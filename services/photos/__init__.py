@@ -1,0 +1,1 @@
+"""Photos of papers: cleaning, the one way in, where the files live."""
