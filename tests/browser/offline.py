@@ -32,6 +32,38 @@ def wait_for_worker(page: Page):
     )
 
 
+def eventually(page: Page, predicate: str, arg=None, timeout_ms: int = 15_000) -> None:
+    """Until the JavaScript ``predicate(arg)`` is truthy, awaited if it returns a promise.
+
+    Playwright's wait_for_function does not await a returned promise: a promise is truthy,
+    so an async predicate passed at once (the new-worker test went on while the old worker
+    still ran, and failed one time in ten). Polls every 100 ms in the page, then fails.
+    """
+    met = page.evaluate(
+        f"""async (arg) => {{
+            const predicate = {predicate};
+            const end = Date.now() + {int(timeout_ms)};
+            while (Date.now() < end) {{
+                if (await predicate(arg)) return true;
+                await new Promise((resolve) => setTimeout(resolve, 100));
+            }}
+            return false;
+        }}""",
+        arg,
+    )
+    assert met, f"not met within {timeout_ms} ms: {predicate}"
+
+
+def new_version_active(page: Page, old_caches: list) -> None:
+    """Until the worker of a new release has activated (its activate step removed the old
+    release's cache, so one cache is left and it is not one of ``old_caches``)."""
+    eventually(
+        page,
+        "(old) => caches.keys().then((k) => k.length === 1 && !old.includes(k[0]))",
+        old_caches,
+    )
+
+
 def device(page: Page, store: str) -> list:
     """Every record of one IndexedDB store, as the page sees it."""
     return page.evaluate(

@@ -10,7 +10,7 @@ from domain.catalog import CATALOG
 from extensions import db
 from models import Dossier, Upload
 from tests.browser.conftest import PHONE
-from tests.browser.offline import Network, device, wait_for_worker
+from tests.browser.offline import Network, device, new_version_active, wait_for_worker
 from tests.browser.walk import fill_section, photo, sign_in
 from tests.chromium import CHROMIUM, CHROMIUM_ARGS
 from tests.conftest import last_code
@@ -203,9 +203,7 @@ def test_a_new_worker_version_keeps_the_outbox_and_the_dossier_is_still_sent(
             await registration.update();
         }"""
     )
-    page.wait_for_function(
-        "(old) => caches.keys().then((k) => k.length === 1 && !old.includes(k[0]))", arg=old
-    )
+    new_version_active(page, old)
     assert len(device(page, "outbox")) == 1
     page.evaluate("window.dispatchEvent(new Event('online'))")
     expect(page.locator(".outbox-item .tag")).to_have_text("Chờ nhập mã xác nhận")
