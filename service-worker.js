@@ -16,6 +16,28 @@ const OFFICE = '/can-bo/';
 // reads everything from the device.
 const WIZARD_PAGES = /^\/ho-so\/(nhap\/[0-9a-f-]{36}|moi)$/;
 
+// Handing over to a newer version. The newer one calls skipWaiting(), so
+// the browser activates it as soon as this worker has no event left and
+// stops this one at once: a navigation this worker was still answering then
+// never ended, the page stayed blank (issue 10's stall, seen in Chromium a
+// second or two after an update). So once a successor is installed this
+// worker takes no new request (the browser fetches it itself), starts no
+// outbox run and stops waiting for its turn to send: the successor sends
+// the outbox when it activates. No event of this worker outlives a deadline.
+function supplanted() {
+  const me = self.serviceWorker;
+  if (!me) return false; // a browser without it: the old behaviour
+  const { waiting, active } = self.registration;
+  return me.state === 'redundant' || (!!waiting && waiting !== me) || (!!active && active !== me);
+}
+const successor = new AbortController();
+function noticeSuccessor() {
+  if (supplanted() && !successor.signal.aborted) successor.abort();
+}
+self.registration.addEventListener('updatefound', () => {
+  self.registration.installing?.addEventListener('statechange', noticeSuccessor);
+});
+
 self.addEventListener('install', (event) => {
   event.waitUntil(
     (async () => {
@@ -93,8 +115,8 @@ function keepLatePage(url, network) {
 
 // The whole page, read within the deadline: a page whose first bytes come
 // and the rest drips for minutes would leave a half-drawn screen.
-async function wholePage(request) {
-  const response = await fetch(request);
+async function wholePage(request, signal) {
+  const response = await fetch(request, { signal });
   if (response.type === 'opaqueredirect' || response.status === 204) return response;
   const body = await response.arrayBuffer();
   // The bytes are decoded already: a proxy's gzip must not be undone twice.
@@ -120,7 +142,8 @@ async function page(event) {
   }
   // Pages carry the citizen's CSRF token and answers: from the network,
   // never stored on disk.
-  const network = wholePage(request);
+  const reading = new AbortController();
+  const network = wholePage(request, reading.signal);
   let response;
   try {
     response = await within(network, NAVIGATION_DEADLINE_MS, TOO_LATE);
@@ -128,7 +151,14 @@ async function page(event) {
     return fallbackFor(request); // no network at all
   }
   if (response !== TOO_LATE) return response;
-  // Too slow: the fallback now, and the real page when it comes.
+  // Too slow: the fallback now, and the real page when it comes, unless it
+  // takes LATE_PAGE_KEPT_MS or a successor comes: waited for longer, it
+  // would hold this worker's event open (and the successor out) for ever.
+  const giveUp = () => reading.abort();
+  const timer = setTimeout(giveUp, LATE_PAGE_KEPT_MS);
+  network.finally(() => clearTimeout(timer)).catch(() => {});
+  if (successor.signal.aborted) giveUp();
+  else successor.signal.addEventListener('abort', giveUp, { once: true });
   event.waitUntil(keepLatePage(request.url, network));
   return fallbackFor(request);
 }
@@ -160,6 +190,7 @@ self.addEventListener('fetch', (event) => {
   const { request } = event;
   const url = new URL(request.url);
   if (request.method !== 'GET' || url.origin !== self.location.origin) return;
+  if (supplanted()) return;
   // The office's pages stay online-only: the browser's own handling, no
   // citizen's offline page standing in for them.
   if (url.pathname.startsWith(OFFICE)) return;
@@ -170,13 +201,22 @@ self.addEventListener('fetch', (event) => {
   }
 });
 
+// Sends of a worker being replaced: none started, and a wait for the turn
+// ends when the successor comes (which sends the outbox on activation).
+function sendOutbox() {
+  if (supplanted()) return Promise.resolve();
+  return processOutbox({ signal: successor.signal }).catch((e) => {
+    if (!successor.signal.aborted) throw e;
+  });
+}
+
 self.addEventListener('sync', (event) => {
-  if (event.tag === 'outbox') event.waitUntil(processOutbox());
+  if (event.tag === 'outbox') event.waitUntil(sendOutbox());
 });
 
 self.addEventListener('message', (event) => {
   const { data, source } = event;
-  if (data === 'process-outbox') event.waitUntil(processOutbox());
+  if (data === 'process-outbox') event.waitUntil(sendOutbox());
   // Signing out on a shared phone: nothing of this citizen stays here.
   if (data === 'forget-citizen') latePages.clear();
   if (data && data.type === 'late-page' && source) event.waitUntil(answerLatePage(source, data.url));

@@ -189,8 +189,8 @@ async function scheduleRetry() {
 // Sends everything waiting, once no other context is sending (a page and
 // the worker never work through the outbox together); a call made while a
 // run is going makes it run once more at the end, so nothing queued
-// meanwhile waits for the next event.
-export function processOutbox({ dueOnly = false } = {}) {
+// meanwhile waits for the next event. `signal` gives up waiting for the turn.
+export function processOutbox({ dueOnly = false, signal } = {}) {
   if (running) {
     again = true;
     return running;
@@ -204,7 +204,7 @@ export function processOutbox({ dueOnly = false } = {}) {
           await runOnce(onlyDue);
           onlyDue = false;
         } while (again);
-      });
+      }, { signal });
       return all('outbox');
     } finally {
       running = null;

@@ -16,8 +16,9 @@ const claim = () => update('meta', NAME, (lease) => {
   return free ? { key: NAME, holder: me, until: Date.now() + LEASE_MS } : undefined;
 });
 
-async function withLease(work) {
+async function withLease(work, signal) {
   for (;;) {
+    signal?.throwIfAborted();
     const lease = await claim();
     if (lease && lease.holder === me) break;
     await sleep(300 + Math.random() * 700);
@@ -32,10 +33,14 @@ async function withLease(work) {
   }
 }
 
-// Runs `work` once no other context is sending; waits its turn meanwhile.
-// `{ locks: false }` takes the lease even where Web Locks exist (tests).
-export function asSoleSender(work, { locks = true } = {}) {
+// Runs `work` once no other context is sending; waits its turn meanwhile,
+// unless `signal` aborts the wait (an old service worker's successor has
+// come: see service-worker.js). `{ locks: false }` takes the lease even
+// where Web Locks exist (tests).
+export function asSoleSender(work, { locks = true, signal } = {}) {
   const webLocks = globalThis.navigator && navigator.locks;
-  if (locks && webLocks && webLocks.request) return webLocks.request(NAME, () => work());
-  return withLease(work);
+  if (locks && webLocks && webLocks.request) {
+    return webLocks.request(NAME, signal ? { signal } : {}, () => work());
+  }
+  return withLease(work, signal);
 }

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from domain import validation
 from extensions import db
 from models import Dossier, Upload
-from tests.browser.offline import wait_for_worker
+from tests.browser.offline import new_version_active, wait_for_worker
 from tests.browser.walk import filed_code, sign_in, walk_to_confirmation
 from tests.conftest import last_code
 from tests.domain.sample_answers import valid_birth_answers
@@ -125,3 +125,29 @@ def test_a_page_the_network_is_slow_to_give_shows_the_phone_copy_then_the_page(
     expect(page.get_by_role("heading", name="Hồ sơ của tôi")).to_be_visible(timeout=30_000)
     assert slow.hits == 1
     assert live_app.network.requests_seen.count(("GET", path)) == 1
+
+
+def test_a_page_still_coming_through_the_old_worker_does_not_hold_back_a_new_release(
+    phone_context, live_app
+):
+    page = phone_context.new_page()
+    page.goto("/x/05665")
+    wait_for_worker(page)
+    old = page.evaluate("caches.keys()")
+    # A page that never comes: past its deadline the worker shows the stand-in and waits
+    # on for the real page, an event of the old worker that would never end.
+    hung = live_app.network.hang("GET", r"^/theo-doi$")
+    page.goto("/theo-doi", wait_until="commit")
+    expect(page.get_by_role("heading", name="Mạng đang chậm")).to_be_visible()
+    assert hung.hits == 1
+
+    live_app.config["PWA_VERSION_SALT"] = "a new release"
+    page.evaluate("navigator.serviceWorker.getRegistration().then((r) => r.update())")
+    # The new release takes over although the hung page is still not answered; while the
+    # old worker held on, the browser kept the new one waiting and sent every navigation
+    # to the old one, which it stopped mid-answer once it let go (the page never loaded).
+    new_version_active(page, old)
+    other = phone_context.new_page()
+    other.goto("/x/05665")
+    expect(other.get_by_role("link", name="Liên thông khai sinh")).to_be_visible()
+    live_app.network.clear()
