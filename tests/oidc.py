@@ -142,3 +142,15 @@ def sign_in_at_provider(authorize_url: str, login: str, cancel: bool = False) ->
             return location
         answer = browser.get(location, allow_redirects=False, timeout=5)
     raise AssertionError("the provider never sent the browser back")
+
+
+def start(client) -> str:
+    answer = client.get("/dang-nhap/vneid/bat-dau")
+    assert answer.status_code == 302, answer.text
+    return answer.headers["Location"]
+
+
+def sign_in(client, login="muc2"):
+    callback = sign_in_at_provider(start(client), login)
+    parts = urlsplit(callback)
+    return client.get(f"{parts.path}?{parts.query}"), callback

@@ -13,7 +13,7 @@ from datetime import datetime
 
 from sqlalchemy import delete, select, update
 
-from domain.vneid import Vouched, form_values
+from domain.vneid import Vouched, check_answers, form_values
 from extensions import db
 from models import (
     Citizen,
@@ -134,3 +134,24 @@ def vouched_form_values(citizen: Citizen) -> dict:
     """What the wizard fills and marks as vouched for (empty without an e-ID)."""
     row = identity_of(citizen)
     return form_values(vouched_of(row)) if row is not None else {}
+
+
+def vouched_check(citizen_id: int, answers: dict) -> tuple[dict[str, str], list[str]]:
+    """(errors by field, keys vouched for) of these answers; nothing without an e-ID."""
+    row = db.session.scalars(
+        select(VneidIdentity).where(VneidIdentity.citizen_id == citizen_id)
+    ).first()
+    if row is None:
+        return {}, []
+    return check_answers(answers, vouched_of(row))
+
+
+def vouched_answers(citizen_id: int, answers: dict) -> dict | None:
+    """For the dossier: {field key: when the e-ID vouched for its value}."""
+    row = db.session.scalars(
+        select(VneidIdentity).where(VneidIdentity.citizen_id == citizen_id)
+    ).first()
+    if row is None:
+        return None
+    _errors, kept = check_answers(answers, vouched_of(row))
+    return {key: row.vouched_at.isoformat(timespec="seconds") for key in kept} or None

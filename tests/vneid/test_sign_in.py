@@ -3,9 +3,6 @@
 import logging
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-import pytest
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 from sqlalchemy import func, select
 
 from app import create_app
@@ -16,80 +13,9 @@ from tests import databases
 from tests.conftest import test_config as config_for
 from tests.helpers import sign_in_as
 from tests.office.helpers import add_complete_draft
-from tests.oidc import LoopbackProvider, sign_in_at_provider
+from tests.oidc import sign_in, sign_in_at_provider, start
 
 LEVEL_1 = "Tài khoản định danh mức 1 chưa nộp được hồ sơ này"
-
-
-@pytest.fixture(scope="module")
-def rp_key(tmp_path_factory):
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    pem = key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    ).decode()
-    path = tmp_path_factory.mktemp("rp") / "rp-key.pem"
-    path.write_text(pem)
-    return path
-
-
-@pytest.fixture(scope="module")
-def provider(tmp_path_factory, rp_key):
-    p = LoopbackProvider(tmp_path_factory.mktemp("op"), ["http://localhost"], rp_key.read_text())
-    p.start()
-    yield p
-    p.stop()
-
-
-@pytest.fixture
-def make_app(template_db, tmp_path, provider):
-    made = []
-
-    def make(**overrides):
-        where = tmp_path / f"db{len(made)}"
-        where.mkdir()
-        uri = databases.copy_of(template_db, where)
-        app = create_app({**config_for(tmp_path, uri), **provider.app_config(), **overrides})
-        made.append((app, uri))
-        return app
-
-    yield make
-    for app, uri in made:
-        with app.app_context():
-            db.engine.dispose()
-        databases.drop(uri)
-
-
-@pytest.fixture
-def app(make_app):
-    return make_app()
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
-
-
-@pytest.fixture(autouse=True)
-def healthy(provider):
-    provider.control()
-    yield
-    if provider.process is None:
-        provider.start()
-    provider.control()
-
-
-def start(client) -> str:
-    answer = client.get("/dang-nhap/vneid/bat-dau")
-    assert answer.status_code == 302, answer.text
-    return answer.headers["Location"]
-
-
-def sign_in(client, login="muc2"):
-    callback = sign_in_at_provider(start(client), login)
-    parts = urlsplit(callback)
-    return client.get(f"{parts.path}?{parts.query}"), callback
 
 
 def test_unset_issuer_shows_vneid_as_not_connected(template_db, tmp_path):
