@@ -149,6 +149,9 @@ class Config:
         self.VNEID_ID_CLAIM = os.environ.get("VNEID_ID_CLAIM", "personal_id")
         # Seconds the app waits for the provider (discovery, token, keys).
         self.VNEID_TIMEOUT_SECONDS = float(os.environ.get("VNEID_TIMEOUT_SECONDS", "8"))
+        # Set by `make run VNEID_DEV_PROVIDER=1` (scripts/run.sh): the issuer is the
+        # test identity provider, and the pages say so.
+        self.VNEID_DEV_PROVIDER = os.environ.get("VNEID_DEV_PROVIDER", "0") == "1"
         # Starts and stops at the provider per address (Flask-Limiter syntax).
         self.VNEID_START_LIMIT = os.environ.get("VNEID_START_LIMIT", "60/hour")
 

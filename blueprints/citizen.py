@@ -128,7 +128,7 @@ def my_dossiers():
         dossiers=[status_json(d) for d in dossiers],
         drafts=drafts,
         groups={g["id"]: g for g in _groups()},
-        phone=mask_phone(citizen.contact_phone) if citizen.contact_phone else "",
+        phone=mask_phone(citizen.phone) if citizen.phone else "",  # the phone account
         identity=accounts.identity_of(citizen),
         vneid_available=vneid_client() is not None,
         vneid_notice=session.pop("vneid_notice", None),

@@ -66,6 +66,8 @@ class LoopbackProvider:
         ]  # fmt: skip
 
     def start(self) -> None:
+        if not (HERE / "node_modules" / "oidc-provider").is_dir():
+            raise RuntimeError("the test OpenID provider is not installed: make oidc-provider")
         keys = self.tmp / f"jwks-{time.monotonic_ns()}.json"
         keys.write_text(json.dumps({"keys": self.signing_keys}))
         env = {
