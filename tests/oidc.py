@@ -38,7 +38,7 @@ def rsa_jwk(kid: str) -> dict:
 
 
 class LoopbackProvider:
-    def __init__(self, tmp: Path, redirect_bases: list[str], rp_key_pem: str) -> None:
+    def __init__(self, tmp: Path, redirect_bases: list[str], rp_key_pem: str = "") -> None:
         self.tmp = tmp
         self.port = free_port()
         self.issuer = f"http://127.0.0.1:{self.port}"
@@ -48,7 +48,6 @@ class LoopbackProvider:
         self.signing_keys = [rsa_jwk("key-1")]
 
     def clients(self) -> list[dict]:
-        public = RSAKey.import_key(self.rp_key_pem).as_dict(private=False)
         common = {
             "redirect_uris": [f"{b}/dang-nhap/vneid/ve" for b in self.redirect_bases],
             "post_logout_redirect_uris": [
@@ -58,12 +57,17 @@ class LoopbackProvider:
             "grant_types": ["authorization_code"],
             "require_auth_time": True,
         }
-        return [
+        clients = [
             {"client_id": "rp-secret", "client_secret": SECRET, **common,
              "token_endpoint_auth_method": "client_secret_basic"},
-            {"client_id": "rp-jwt", **common, "token_endpoint_auth_method": "private_key_jwt",
-             "token_endpoint_auth_signing_alg": "RS256", "jwks": {"keys": [public]}},
         ]  # fmt: skip
+        if self.rp_key_pem:  # the private-key JWT client, with the public half of its key
+            public = RSAKey.import_key(self.rp_key_pem).as_dict(private=False)
+            clients.append(
+                {"client_id": "rp-jwt", **common, "token_endpoint_auth_method": "private_key_jwt",
+                 "token_endpoint_auth_signing_alg": "RS256", "jwks": {"keys": [public]}}
+            )  # fmt: skip
+        return clients
 
     def start(self) -> None:
         if not (HERE / "node_modules" / "oidc-provider").is_dir():

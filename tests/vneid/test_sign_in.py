@@ -200,3 +200,12 @@ def test_a_matching_phone_number_links_nothing(app, client):
     with app.app_context():
         row = db.session.scalars(select(VneidIdentity)).one()
         assert db.session.get(Citizen, row.citizen_id).phone is None
+
+
+def test_a_tampered_state_leaves_the_real_answer_usable(client):
+    callback = sign_in_at_provider(start(client), "muc2")
+    parts = urlsplit(callback)
+    query = {k: v[0] for k, v in parse_qs(parts.query).items()}
+    tampered = client.get(f"{parts.path}?{urlencode({**query, 'state': 'x' + query['state']})}")
+    assert tampered.status_code == 400
+    assert client.get(f"{parts.path}?{parts.query}").status_code == 302
