@@ -45,6 +45,17 @@ const ACCOUNTS = {
       address: { formatted: 'Xóm Hòa Bình, xã Văn Lăng, tỉnh Thái Nguyên' },
     },
   },
+  // Level 2 without a phone number in the identity.
+  khongso: {
+    level: '2',
+    claims: {
+      name: 'Phạm Văn Dũng',
+      personal_id: '019200001111',
+      birthdate: '2000-01-01',
+      gender: 'male',
+      address: { formatted: 'Xóm Làng Mới, xã Văn Lăng, tỉnh Thái Nguyên' },
+    },
+  },
   muc1: {
     level: '1',
     claims: {

@@ -82,3 +82,21 @@ def test_a_filed_dossier_says_which_values_came_from_the_identity(app, client):
     page = office.get(f"/can-bo/ho-so/{code}")
     assert page.status_code == 200
     assert page.text.count("Từ VNeID") == len(MOTHER)
+
+
+def test_an_identity_without_a_phone_is_told_how_to_confirm(app, client):
+    sign_in(client, "khongso")
+    api = Api(client)
+    answers = {
+        **valid_birth_answers(),
+        "nguoi-yeu-cau.ho_ten": "Phạm Văn Dũng",
+        "nguoi-yeu-cau.so_dinh_danh": "019200001111",
+        "tre.quan_he_nguoi_yeu_cau": "cha",  # so the father's section is his, as vouched
+        "cha.ho_ten": "Phạm Văn Dũng",
+        "cha.ngay_sinh": "2000-01-01",
+        "cha.so_dinh_danh": "019200001111",
+    }
+    draft_id = _draft(api, answers)
+    refused = api.post(f"/drafts/{draft_id}/confirmation-code")
+    assert refused.status_code == 409
+    assert "chưa có số điện thoại" in refused.get_json()["error"]["message"]
