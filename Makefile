@@ -10,7 +10,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 FLASK := $(BIN)/flask --app app
 
-.PHONY: help run setup db test test-pg test-browser-repeat lint format codes chromium fonts poppler \
+.PHONY: help run setup db oidc-provider test test-pg test-browser-repeat lint format codes chromium fonts poppler \
 	postgresql wrk stress-ng worker bench bench-shrink bench-web bench-lie-fi purge clean
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -29,10 +29,16 @@ db: setup ## Migrate the embedded database and seed the demo commune
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo
 
-run: db fonts ## Start the app; SMS codes land in instance/sms-outbox.jsonl (make codes)
+run: db fonts $(if $(filter 1,$(VNEID_DEV_PROVIDER)),oidc-provider) ## Start the app; SMS codes land in instance/sms-outbox.jsonl (make codes); VNEID_DEV_PROVIDER=1: a test identity provider too
 	@echo "Mở http://127.0.0.1:$(PORT)/x/05665 - mã SMS: make codes; khóa đăng nhập (passkey) cần http://localhost:$(PORT)"
-	SMS_BACKEND=$${SMS_BACKEND:-file} $(BIN)/gunicorn --bind 127.0.0.1:$(PORT) \
-		--workers 1 --threads 8 --access-logfile - 'app:create_app()'
+	PORT=$(PORT) bash scripts/run.sh
+
+OIDC_PROVIDER := tests/oidc_provider
+$(OIDC_PROVIDER)/node_modules/.package-lock.json: $(OIDC_PROVIDER)/package.json $(OIDC_PROVIDER)/package-lock.json
+	npm ci --prefix $(OIDC_PROVIDER) --no-audit --no-fund --loglevel=error
+	touch $@
+
+oidc-provider: $(OIDC_PROVIDER)/node_modules/.package-lock.json ## Install the test OpenID provider (npm oidc-provider, the machine's Node.js) for the VNeID tests
 
 worker: db ## Send the citizens' SMS and emails from the outbox (keeps running)
 	SMS_BACKEND=$${SMS_BACKEND:-file} $(FLASK) notify-worker
@@ -76,14 +82,14 @@ stress-ng: ## Install Debian's stress-ng (the load of make test-browser-repeat) 
 		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq stress-ng; \
 	fi
 
-test: setup chromium fonts poppler ## Run every test
+test: setup chromium fonts poppler oidc-provider ## Run every test
 	$(BIN)/pytest -q
 
-test-pg: setup chromium fonts poppler postgresql ## Run every test against a throwaway PostgreSQL cluster on loopback
+test-pg: setup chromium fonts poppler postgresql oidc-provider ## Run every test against a throwaway PostgreSQL cluster on loopback
 	bash scripts/test-pg.sh
 
 ROUNDS ?= 10
-test-browser-repeat: setup chromium fonts poppler stress-ng ## The browser tests ROUNDS times (10) under stress-ng load, no retry; per-test passes and failures (PYTEST_ARGS="-k offline")
+test-browser-repeat: setup chromium fonts poppler stress-ng oidc-provider ## The browser tests ROUNDS times (10) under stress-ng load, no retry; per-test passes and failures (PYTEST_ARGS="-k offline")
 	$(BIN)/python scripts/browser_repeat.py --rounds $(ROUNDS) -- $(PYTEST_ARGS)
 
 purge: db ## Delete drafts untouched for DRAFT_RETENTION_DAYS and unlinked photos

@@ -35,6 +35,9 @@ def create_app(config: dict | None = None) -> Flask:
     from blueprints import register_blueprints
 
     register_blueprints(app)
+    from services.identity.vneid import client as vneid_client
+
+    vneid_client.init_app(app)
     web.init_app(app)
     sessions.init_app(app)
 

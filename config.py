@@ -130,6 +130,31 @@ class Config:
         self.PERMANENT_SESSION_LIFETIME = _env_int("SESSION_DAYS", 30) * 86400
         self.WTF_CSRF_TIME_LIMIT = None  # tied to the session; long forms on slow phones
 
+        # Sign-in with the national e-ID (VNeID) over OpenID Connect
+        # (services/identity/vneid). Off, and the choice shown as unavailable,
+        # until the issuer and the client are set.
+        self.VNEID_ISSUER = os.environ.get("VNEID_ISSUER", "").strip().rstrip("/")
+        self.VNEID_CLIENT_ID = os.environ.get("VNEID_CLIENT_ID", "").strip()
+        # client_secret_basic (VNEID_CLIENT_SECRET) or private_key_jwt
+        # (VNEID_PRIVATE_KEY_FILE: a PEM or JWK private key registered with the provider).
+        self.VNEID_CLIENT_AUTH = os.environ.get("VNEID_CLIENT_AUTH", "client_secret_basic")
+        self.VNEID_CLIENT_SECRET = os.environ.get("VNEID_CLIENT_SECRET", "")
+        self.VNEID_PRIVATE_KEY_FILE = os.environ.get("VNEID_PRIVATE_KEY_FILE", "")
+        self.VNEID_SCOPES = os.environ.get("VNEID_SCOPES", "openid profile phone address vneid")
+        # Claims: the assurance level, and the values of it that may file a dossier.
+        self.VNEID_LEVEL_CLAIM = os.environ.get("VNEID_LEVEL_CLAIM", "acr")
+        self.VNEID_FILING_LEVELS = [
+            v.strip() for v in os.environ.get("VNEID_FILING_LEVELS", "2").split(",") if v.strip()
+        ]
+        self.VNEID_ID_CLAIM = os.environ.get("VNEID_ID_CLAIM", "personal_id")
+        # Seconds the app waits for the provider (discovery, token, keys).
+        self.VNEID_TIMEOUT_SECONDS = float(os.environ.get("VNEID_TIMEOUT_SECONDS", "8"))
+        # Set by `make run VNEID_DEV_PROVIDER=1` (scripts/run.sh): the issuer is the
+        # test identity provider, and the pages say so.
+        self.VNEID_DEV_PROVIDER = os.environ.get("VNEID_DEV_PROVIDER", "0") == "1"
+        # Starts and stops at the provider per address (Flask-Limiter syntax).
+        self.VNEID_START_LIMIT = os.environ.get("VNEID_START_LIMIT", "60/hour")
+
         # The demo commune's justice officer: configuration, never a real person.
         self.DEMO_OFFICER_NAME = os.environ.get(
             "DEMO_OFFICER_NAME", "Công chức Tư pháp - Hộ tịch (số minh hoạ)"

@@ -2,6 +2,9 @@
 
 - citizen: public pages (QR landing, commune search, tracking) and the
   signed-in citizen's wizard and dossiers (guarded by citizen_required).
+- vneid (/dang-nhap/vneid): sign-in with the national e-ID over OpenID Connect
+  (off until VNEID_ISSUER and the client are set); starts rate limited per IP;
+  linking is a POST with a CSRF token from a signed-in phone account.
 - auth: phone sign-in; rate limited per phone and per IP. The passkey
   sign-in is JSON under api (rate limited per IP, failed answers counted).
 - account (/tai-khoan): the signed-in citizen's passkeys (citizen_required);
@@ -26,11 +29,12 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
-    from blueprints import account, auth, citizen, pwa
+    from blueprints import account, auth, citizen, pwa, vneid
     from blueprints.api import bp as api_bp
 
     app.register_blueprint(citizen.bp)
     app.register_blueprint(auth.bp)
+    app.register_blueprint(vneid.bp)
     app.register_blueprint(account.bp)
     app.register_blueprint(pwa.bp)
     app.register_blueprint(api_bp)

@@ -78,11 +78,6 @@ def _offer_passkey_sign_in() -> bool:
     return True
 
 
-@bp.get("/vneid")
-def vneid():
-    return render_template("auth/vneid.html")
-
-
 @bp.route("/so-dien-thoai", methods=["GET", "POST"])
 @codes_per_address
 def phone():
@@ -169,10 +164,15 @@ def resend():
 def sign_out():
     response = redirect(url_for("citizen.home"))
     if EmptyForm().validate_on_submit():
+        at_vneid = session.get("vneid", False)
         end_session()  # the server-side session too: a copy of the cookie is dead
         # A shared phone: the browser's HTTP cache may still hold this
         # citizen's photos (served with max-age before they were no-store).
         # Not "storage": that would also remove the service worker and the
         # offline app; static/js/leave.js empties what the app keeps itself.
         response.headers["Clear-Site-Data"] = '"cache"'
+        if at_vneid:  # and at the identity provider (RP-initiated logout)
+            from blueprints.vneid import logout_response
+
+            response = logout_response(response)
     return response

@@ -1,7 +1,7 @@
 """Citizen pages: QR landing, commune search, the wizard shell, dossiers, tracking,
 and the citizen's own actions on a dossier (supplement, withdraw)."""
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, session, url_for
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import StringField, TextAreaField
@@ -21,6 +21,9 @@ from services.dossiers import supplement, tracking
 from services.dossiers.tracking import status_json
 from services.identity import passkeys
 from services.identity.auth import citizen_required, current_citizen
+from services.identity.vneid import accounts
+from services.identity.vneid.accounts import vouched_form_values
+from services.identity.vneid.client import client as vneid_client
 from services.web import note_retry_after, try_again_text
 
 bp = Blueprint("citizen", __name__)
@@ -102,7 +105,8 @@ def _wizard_shell(commune, group: str, draft_id: str):
         commune=commune,
         group=group,
         draft_id=draft_id,
-        account_phone=national_format(citizen.phone),
+        account_phone=national_format(citizen.contact_phone) if citizen.contact_phone else "",
+        vouched=vouched_form_values(citizen),
         has_passkey=passkeys.available() and passkeys.has_passkey(citizen),
     )
 
@@ -124,7 +128,11 @@ def my_dossiers():
         dossiers=[status_json(d) for d in dossiers],
         drafts=drafts,
         groups={g["id"]: g for g in _groups()},
-        phone=mask_phone(citizen.phone),
+        phone=mask_phone(citizen.phone) if citizen.phone else "",  # the phone account
+        identity=accounts.identity_of(citizen),
+        vneid_available=vneid_client() is not None,
+        vneid_notice=session.pop("vneid_notice", None),
+        link_form=FlaskForm(),
     )
 
 

@@ -7,6 +7,7 @@ from models.draft import Draft, Upload
 from models.office import Notification, Officer, Payment
 from models.passkey import Passkey, WebAuthnChallenge
 from models.session import UserSession
+from models.vneid import VneidIdentity
 
 __all__ = [
     "Citizen",
@@ -24,5 +25,6 @@ __all__ = [
     "ProcedureProgress",
     "Upload",
     "UserSession",
+    "VneidIdentity",
     "WebAuthnChallenge",
 ]

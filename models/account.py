@@ -1,7 +1,7 @@
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Index, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from extensions import db
 from models.base import utcnow
@@ -11,9 +11,24 @@ class Citizen(db.Model):
     __tablename__ = "citizens"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    phone: Mapped[str] = mapped_column(String(16), unique=True)  # E.164
+    # E.164, the phone account's number. None for a citizen who signed in
+    # only with VNeID: a number the identity vouches for is never an SMS
+    # sign-in of its own (nothing links silently on a matching number).
+    phone: Mapped[str | None] = mapped_column(String(16), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_sign_in_at: Mapped[datetime | None]
+
+    identity: Mapped["VneidIdentity | None"] = relationship(  # noqa: F821
+        back_populates="citizen", uselist=False
+    )
+
+    @property
+    def contact_phone(self) -> str | None:
+        """Where SMS about dossiers and codes go: the phone account's number,
+        else the one the e-ID vouches for."""
+        if self.phone:
+            return self.phone
+        return self.identity.phone if self.identity is not None else None
 
 
 class OtpChallenge(db.Model):

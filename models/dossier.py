@@ -35,6 +35,8 @@ class Dossier(db.Model):
     search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
     # The open supplement request: what the citizen must add or correct.
     supplement: Mapped[dict | None] = mapped_column(JSON)
+    # Answers that came from the e-ID: {field key: when VNeID vouched for it}.
+    vouched: Mapped[dict | None] = mapped_column(JSON)
 
     events: Mapped[list["DossierEvent"]] = relationship(
         order_by="DossierEvent.id", back_populates="dossier"

@@ -206,6 +206,17 @@ def refuse_nameless_form_parts() -> None:
         abort(400)
 
 
+def allow_form_target(app: Flask, origin: str) -> None:
+    """Let forms of this site lead to `origin` too (CSP form-action, which
+    Chromium also applies to a POST's redirect): the identity provider's
+    sign-in and sign-out pages, reached from a POST with a CSRF token."""
+    csp = CSP.replace("form-action 'self'", f"form-action 'self' {origin}")
+    app.extensions["default_headers"] = tuple(
+        (name, csp if name == "Content-Security-Policy" else value)
+        for name, value in DEFAULT_HEADERS
+    )
+
+
 def init_app(app: Flask) -> None:
     init_proxy(app)
     app.session_interface = SessionInterface()
@@ -224,7 +235,7 @@ def init_app(app: Flask) -> None:
         # `in` raise and catch a KeyError per miss, which costs more than
         # the rest of a cached status lookup.
         present = {name.lower() for name, _value in h}
-        for name, value in DEFAULT_HEADERS:
+        for name, value in app.extensions.get("default_headers", DEFAULT_HEADERS):
             if name.lower() not in present:
                 h.add(name, value)
         if request.is_secure and "strict-transport-security" not in present:

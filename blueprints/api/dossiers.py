@@ -95,13 +95,21 @@ def send_confirmation_code(citizen, draft_id: str):
     draft = checked_draft(citizen, draft_id)
     if draft.dossier_id is not None:
         raise ApiError(409, "already_submitted", "Hồ sơ này đã được nộp.")
+    phone = citizen.contact_phone
+    if phone is None:
+        raise ApiError(
+            409,
+            "no_phone",
+            "Tài khoản VNeID của bạn chưa có số điện thoại để nhận mã. Hãy xác nhận bằng khóa "
+            "đăng nhập, hoặc đăng nhập bằng số điện thoại rồi liên kết VNeID.",
+        )
     try:
-        otp.issue_code(citizen.phone, "submit", draft.id)
+        otp.issue_code(phone, "submit", draft.id)
     except otp.OtpError as error:
         raise _otp_error(error) from None
     return jsonify(
         {
-            "sent_to": mask_phone(citizen.phone),
+            "sent_to": mask_phone(phone),
             "resend_after": current_app.config["OTP_RESEND_SECONDS"],
         }
     )
@@ -159,9 +167,8 @@ def submit(citizen, **_):
                 body["passkey_assertion"], "submit", citizen, draft.id, commit=False
             )
         else:
-            otp.verify_code(
-                citizen.phone, "submit", body["confirmation_code"], draft.id, commit=False
-            )
+            phone = citizen.contact_phone or ""
+            otp.verify_code(phone, "submit", body["confirmation_code"], draft.id, commit=False)
     except otp.OtpError as error:
         raise _otp_error(error) from None
     except passkeys.PasskeyError as error:

@@ -39,10 +39,15 @@ def display_value(field: dict, value: str) -> str:
 def answer_sections(dossier: Dossier) -> list[dict]:
     """Every answered field, page by page, with readable values."""
     answers = dossier.answers or {}
+    vouched = dossier.vouched or {}  # the values that came from the e-ID, and when
     sections = []
     for section_id in dossier_sections(dossier):
         rows = [
-            {"label": f["label"], "value": display_value(f, answers[f["key"]])}
+            {
+                "label": f["label"],
+                "value": display_value(f, answers[f["key"]]),
+                "vouched": vouched.get(f["key"]),
+            }
             for f in visible_fields(section_id, answers)
             if answers.get(f["key"])
         ]

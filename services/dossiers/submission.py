@@ -16,6 +16,7 @@ from domain.working_days import VN_TZ, due_date
 from extensions import db
 from models import Commune, DailySequence, Dossier, DossierEvent, Draft, ProcedureProgress, Upload
 from models.base import as_utc, utcnow
+from services.identity.vneid.accounts import vouched_answers, vouched_check
 from services.messages import notify
 
 
@@ -55,6 +56,10 @@ def check_draft(draft: Draft, uploads: list[Upload], today: date) -> dict:
         )
     )
     missing = [] if selection_error else missing_attachments(draft, uploads)
+    if not selection_error:
+        # What the e-ID vouched for may not be changed (domain.vneid).
+        for key, message in vouched_check(draft.citizen_id, draft.answers)[0].items():
+            fields.setdefault(key, message)
     return {
         "ok": not selection_error and not fields and not missing,
         "selection_error": selection_error,
@@ -141,6 +146,7 @@ def create_dossier(
             status=Status.SUBMITTED,
             received_at=received_at,
             due_date=overall,
+            vouched=vouched_answers(citizen_id, answers),
         )
         db.session.add(dossier)
         db.session.flush()

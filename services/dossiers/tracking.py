@@ -11,7 +11,7 @@ import threading
 from collections import OrderedDict
 
 from flask import current_app
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, func, select
 
 from domain import statuses
 from domain.catalog import CATALOG
@@ -19,7 +19,7 @@ from domain.communes import get_commune
 from domain.dossier_code import parse_code
 from domain.working_days import VN_TZ, format_vn_date
 from extensions import FailureLimit, db
-from models import Citizen, Dossier
+from models import Citizen, Dossier, VneidIdentity
 from models.base import as_utc
 
 
@@ -102,8 +102,10 @@ def status_json(dossier: Dossier, private: bool = False) -> dict:
 
 
 _FIND = (
-    select(Dossier.id, Dossier.version, Citizen.phone)
+    # The phone account's number, else the one the e-ID vouched for.
+    select(Dossier.id, Dossier.version, func.coalesce(Citizen.phone, VneidIdentity.phone))
     .join(Citizen, Citizen.id == Dossier.citizen_id)
+    .outerjoin(VneidIdentity, VneidIdentity.citizen_id == Citizen.id)
     .where(Dossier.code == bindparam("code"))
 )
 _FIND_SQL: dict[str, tuple[str, tuple | None]] = {}

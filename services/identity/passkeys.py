@@ -131,7 +131,7 @@ def _user_handle(owner: Owner, existing: list[Passkey]) -> bytes:
 def _user_names(owner: Owner) -> tuple[str, str]:
     """What the phone shows in its list of passkeys, on the owner's own device."""
     if isinstance(owner, Citizen):
-        phone = national_format(owner.phone)
+        phone = national_format(owner.contact_phone) if owner.contact_phone else "Công dân"
         return phone, phone
     return owner.username, owner.full_name
 

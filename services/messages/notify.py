@@ -139,7 +139,7 @@ def email_body(dossier: Dossier, event: DossierEvent) -> tuple[str, str]:
 RECEIPT_SMS = "Hồ sơ {code} đã được nộp đến UBND {commune}. Hạn giải quyết: {due}. Tra cứu: {url}"
 
 
-def enqueue_receipt(dossier: Dossier, event: DossierEvent) -> Notification:
+def enqueue_receipt(dossier: Dossier, event: DossierEvent) -> Notification | None:
     """Add the submitted dossier's receipt SMS to the session (commits with the dossier)."""
     commune = get_commune(dossier.commune_code)
     body = RECEIPT_SMS.format(
@@ -148,7 +148,9 @@ def enqueue_receipt(dossier: Dossier, event: DossierEvent) -> Notification:
         due=dossier.due_date.strftime("%d/%m/%Y"),
         url=public_url("/theo-doi"),
     )
-    phone = db.session.get(Citizen, dossier.citizen_id).phone
+    phone = db.session.get(Citizen, dossier.citizen_id).contact_phone
+    if phone is None:  # an e-ID without a phone number: the dossier is in "Hồ sơ của tôi"
+        return None
     row = Notification(
         dossier_id=dossier.id, event=event, channel="sms", recipient=phone, body=unaccent(body)
     )
@@ -160,13 +162,13 @@ def enqueue(dossier: Dossier, event: DossierEvent) -> list[Notification]:
     """Add this event's SMS (and email, when the citizen gave one) to the session."""
     if event.action not in ACTIONS:
         return []
-    phone = db.session.get(Citizen, dossier.citizen_id).phone
+    phone = db.session.get(Citizen, dossier.citizen_id).contact_phone
     rows = [
         Notification(
             dossier_id=dossier.id, event=event, channel="sms", recipient=phone,
             body=sms_body(dossier, event),
         )
-    ]  # fmt: skip
+    ] if phone else []  # fmt: skip
     email = (dossier.answers or {}).get("nguoi-yeu-cau.email")
     if email:
         subject, body = email_body(dossier, event)

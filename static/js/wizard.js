@@ -14,6 +14,7 @@ import { syncDraft } from './sync.js';
 const root = document.getElementById('wizard');
 const RETURN = '~kt'; // suffix: go back to the check page after a change
 let catalog, rules, draft, account;
+const vouched = JSON.parse(root.dataset.vouched || '{}');
 const communeLabels = {};
 if (root.dataset.csrf) setCsrf(root.dataset.csrf);
 
@@ -173,11 +174,34 @@ function sectionPage(step, sectionId, errors = {}) {
   const keyOf = (f) => `${sectionId}.${f.id}`;
   const allKeys = section.fields.map(keyOf);
   const prefill = (f) => (f.prefill === 'account.phone' && account ? account.phone : '');
+  // What the e-ID vouched for fills the field; a "fixed" one is not editable
+  // (the server refuses a change too), a parent's only when the citizen is
+  // that parent of the child.
+  const vouchedFor = (key) => {
+    const v = vouched[key];
+    if (!v || (v.parent !== 'nguoi-yeu-cau'
+      && draft.answers['tre.quan_he_nguoi_yeu_cau'] !== v.parent)) return null;
+    return v;
+  };
+  const valueOf = (f) => {
+    const v = vouchedFor(keyOf(f));
+    if (v && v.change === 'fixed') return v.value;
+    return draft.answers[keyOf(f)] ?? (v ? v.value : prefill(f));
+  };
   // Every field is rendered once; answers only show or hide the conditional
   // ones, so nothing the citizen is typing is ever replaced under the finger.
   const nodes = section.fields.map((f) =>
-    renderField(catalog, f, keyOf(f), draft.answers[keyOf(f)] ?? prefill(f), errors[keyOf(f)],
-      communeLabels));
+    renderField(catalog, f, keyOf(f), valueOf(f), errors[keyOf(f)], communeLabels));
+  section.fields.forEach((f, i) => {
+    const v = vouchedFor(keyOf(f));
+    if (!v) return;
+    const input = nodes[i].querySelector('input');
+    const fixed = v.change === 'fixed';
+    if (input && fixed) input.readOnly = true;
+    nodes[i].append(el('p', { class: 'hint vouched', 'data-vouched': keyOf(f) }, fixed
+      ? 'Đã xác thực qua VNeID, không sửa được ở đây. Thông tin sai: sửa tại công an xã.'
+      : 'Lấy từ VNeID. Bạn sửa được nếu số này đã đổi.'));
+  });
   const current = () => ({ ...draft.answers, ...readFields(form, allKeys) });
   const visibleKeys = () => rules.visibleFields(catalog, sectionId, current()).map(keyOf);
   const applyVisibility = () => {

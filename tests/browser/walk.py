@@ -38,9 +38,15 @@ def option_label(field, value) -> str:
     raise AssertionError(f"{value} not an option of {field['id']}")
 
 
-def fill_section(page: Page, section_id: str, answers: dict):
+def fill_section(page: Page, section_id: str, answers: dict, vouched=()):
+    """`vouched`: keys filled from the e-ID and not editable; they are checked instead."""
     for field in validation.visible_fields(section_id, answers):
         key = f"{section_id}.{field['id']}"
+        if key in vouched:
+            field_input = page.locator("#f-" + key.replace(".", "-"))
+            expect(field_input).to_have_value(answers[key])
+            expect(field_input).not_to_be_editable()
+            continue
         value = answers.get(key, "")
         dom_id = "f-" + key.replace(".", "-")
         kind = field["type"]
@@ -87,7 +93,7 @@ def filed_code(page: Page) -> str:
     return code
 
 
-def walk_to_confirmation(page: Page, tmp_path, group_id, procedures, answers):
+def walk_to_confirmation(page: Page, tmp_path, group_id, procedures, answers, vouched=()):
     """From the procedures page to the page that confirms and submits."""
     expect(page.get_by_role("heading", name="Bạn cần làm những thủ tục nào?")).to_be_visible()
     group = next(g for g in CATALOG["groups"] if g["id"] == group_id)
@@ -109,7 +115,7 @@ def walk_to_confirmation(page: Page, tmp_path, group_id, procedures, answers):
         # The total can grow as answers add attachments, so only the position is fixed.
         expect(page.locator(".step")).to_have_text(re.compile(rf"^Bước {index}/\d+$"))
         assert_no_stray_text(page)
-        fill_section(page, section_id, answers)
+        fill_section(page, section_id, answers, vouched)
         page.get_by_role("button", name="Tiếp tục").click()
     for attachment in validation.attachments_for(group_id, procedures, answers):
         expect(page.get_by_role("heading", name=attachment["title"])).to_be_visible()

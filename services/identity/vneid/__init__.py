@@ -1,0 +1,1 @@
+"""Sign-in with the national e-ID (VNeID): the OpenID Connect client and the accounts."""
