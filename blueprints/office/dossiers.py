@@ -11,7 +11,8 @@ from domain.clock import today_vn
 from domain.statuses import Status
 from extensions import db
 from models import Commune, Payment, Upload
-from services.desk import office, queue
+from models.base import utcnow
+from services.desk import deadlines, office, queue, slips
 from services.dossiers import payments
 from services.identity.officer_auth import officer_required
 from services.input import BadInput, query_int
@@ -65,7 +66,7 @@ def home(officer):
     ]
     for row in rows:
         step = row["step"]
-        row["step_overdue"] = bool(step) and office.step_overdue(step.status, step.due_date, today)
+        row["step_overdue"] = bool(step) and office.step_overdue(step, today)
     return render_template(
         "office/queue.html",
         officer=officer,
@@ -87,7 +88,7 @@ def dossier_or_404(officer, code):
 
 def render_dossier(officer, dossier, *, error=None, fields=None, form_values=None, status=200):
     today = today_vn()
-    actions = office.available(officer.role, dossier)
+    actions = office.available(officer.role, dossier, today)
     pending = {
         p.procedure_id: p
         for p in db.session.scalars(
@@ -102,12 +103,15 @@ def render_dossier(officer, dossier, *, error=None, fields=None, form_values=Non
             settings=db.session.get(Commune, dossier.commune_code),
             status=Status(dossier.status),
             overdue=office.is_overdue(dossier, today),
+            late_ack=deadlines.late_to_acknowledge(dossier, utcnow()),
+            ack_deadline=deadlines.acknowledge_deadline(dossier),
+            slips=slips.available(dossier),
             steps=[
                 {
                     "p": p,
                     "title": CATALOG["procedures"][p.procedure_id]["title"],
                     "agency": CATALOG["agencies"][p.agency]["name"],
-                    "overdue": office.step_overdue(p.status, p.due_date, today),
+                    "overdue": office.step_overdue(p, today),
                     "result": results.describe(p.procedure_id, p.result or {}),
                 }
                 for p in dossier.progress
