@@ -35,9 +35,9 @@ RULES = {
     "supplement_working_days": {
         "value": 7,
         "source": (
-            "Thời hạn công dân bổ sung, hoàn thiện hồ sơ trực tuyến: mặc định 07 ngày "
-            "làm việc theo quy chế một cửa của tỉnh (check: một số tỉnh quy định khác; "
-            "đặt lại bằng SUPPLEMENT_WORKING_DAYS)."
+            "Thời hạn công dân bổ sung, hoàn thiện hồ sơ trực tuyến: 07 ngày làm việc "
+            "(tài liệu nghiệp vụ của dự án; chưa đọc được văn bản gốc — check Nghị định "
+            "45/2020/NĐ-CP và quy chế một cửa của tỉnh; đặt lại bằng SUPPLEMENT_WORKING_DAYS)."
         ),
         # After the time: the request stays open and the dossier is listed as
         # "quá hạn bổ sung" for the desk to decide (refuse or call the citizen);
