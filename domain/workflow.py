@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from domain.agencies import ROLE_NAMES
 from domain.errors import RuleError
 from domain.statuses import Status
 
@@ -21,13 +22,8 @@ ADMIN = "quan-tri"
 
 # Officer roles. The four agency roles are the catalog's agency keys, so a
 # step's agency names the role that works on it.
-ROLES = {
-    JUSTICE: "Công chức Tư pháp - Hộ tịch",
-    "cong-an": "Công an xã (cư trú)",
-    "bhxh": "Bảo hiểm xã hội",
-    "ldtbxh": "Lao động - Thương binh và Xã hội",
-    ADMIN: "Quản trị của UBND xã",
-}
+# Their names are data (data/agencies.toml), after the 2025 reorganisation.
+ROLES = dict(ROLE_NAMES)
 AGENCY_ROLES = (JUSTICE, "cong-an", "bhxh", "ldtbxh")
 
 # Order in which the linked agencies receive the dossier; equal stages work
