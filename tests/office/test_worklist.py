@@ -69,3 +69,17 @@ def test_a_dossier_just_supplemented_and_one_awaiting_payment_are_flagged(app, t
 def test_a_filter_that_does_not_exist_is_a_400_with_a_message(app, three):
     response = officer_client(app, "tu-phap").get("/can-bo/?loc=khong-co")
     assert response.status_code == 400 and "Không có bộ lọc này" in response.text
+
+
+def test_an_online_dossier_not_acknowledged_in_eight_working_hours_shows_late(app):
+    from datetime import datetime
+
+    with app.app_context():
+        code = create_submitted_dossier()
+        d = dossier(code)
+        d.received_at = datetime(2026, 3, 2, 2, 0)  # Monday 09:00 in Vietnam, long ago
+        db.session.commit()
+    client = officer_client(app, "tu-phap")
+    assert code in client.get("/can-bo/?loc=cham-tiep-nhan").text
+    page = client.get(f"/can-bo/ho-so/{code}").text
+    assert "Chậm tiếp nhận" in page and "09:00 03/03/2026" in page
