@@ -153,6 +153,20 @@ def dossier_page(code: str):
     )
 
 
+# The slips handed to the citizen; the control sheet stays in the office.
+CITIZEN_SLIPS = ("tiep-nhan", "bo-sung", "tu-choi", "xin-loi")
+
+
+@bp.get("/ho-so/<code>/phieu/<kind>.pdf")
+@citizen_required
+def slip(code: str, kind: str):
+    from blueprints.office.slips import slip_response
+
+    if kind not in CITIZEN_SLIPS:
+        abort(404)
+    return slip_response(_own_dossier(code), kind)
+
+
 def _own_dossier(code: str) -> Dossier:
     dossier = db.session.scalars(select(Dossier).where(Dossier.code == code.upper())).first()
     if dossier is None or dossier.citizen_id != current_citizen().id:
@@ -248,4 +262,6 @@ def track():
             "trong tin nhắn và số điện thoại đã dùng khi nộp."
         )
         return render_template("citizen/track.html", form=form, dossier=None), 404
+    if not form.code.data:  # the slips' QR opens /theo-doi?ma=<code>: the code filled in
+        form.code.data = request.args.get("ma", "").strip().upper()[:48]
     return render_template("citizen/track.html", form=form, dossier=None)

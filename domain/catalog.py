@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import copy
 
-from domain import catalog_birth, catalog_death
+from domain import agencies, catalog_birth, catalog_death
 from domain.personal_id import PROVINCE_BIRTH_CODES
 
 VERSION = "2026-11-25.1"
@@ -31,15 +31,8 @@ RULE_TYPES = (
     "personal_id_matches", "required_if", "younger_than_years",
 )  # fmt: skip
 
-AGENCIES = {
-    "tu-phap": {"name": "Công chức Tư pháp - Hộ tịch, UBND xã", "short": "Tư pháp - Hộ tịch"},
-    "cong-an": {"name": "Công an xã", "short": "Công an xã"},
-    "bhxh": {"name": "Bảo hiểm xã hội", "short": "Bảo hiểm xã hội"},
-    "ldtbxh": {
-        "name": "Phòng Văn hóa - Xã hội, UBND xã (lĩnh vực lao động - xã hội)",
-        "short": "Văn hóa - Xã hội",
-    },
-}
+# The agencies' names are data (data/agencies.toml, domain.agencies).
+AGENCIES = agencies.AGENCIES
 
 # Fees that are not one procedure's own. Amounts are the catalog's, to be
 # confirmed by the province: the postal fee is the post office's tariff.

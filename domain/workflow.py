@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from domain.agencies import ROLE_NAMES
 from domain.errors import RuleError
 from domain.statuses import Status
 
@@ -21,13 +22,8 @@ ADMIN = "quan-tri"
 
 # Officer roles. The four agency roles are the catalog's agency keys, so a
 # step's agency names the role that works on it.
-ROLES = {
-    JUSTICE: "Công chức Tư pháp - Hộ tịch",
-    "cong-an": "Công an xã (cư trú)",
-    "bhxh": "Bảo hiểm xã hội",
-    "ldtbxh": "Lao động - Thương binh và Xã hội",
-    ADMIN: "Quản trị của UBND xã",
-}
+# Their names are data (data/agencies.toml), after the 2025 reorganisation.
+ROLES = dict(ROLE_NAMES)
 AGENCY_ROLES = (JUSTICE, "cong-an", "bhxh", "ldtbxh")
 
 # Order in which the linked agencies receive the dossier; equal stages work
@@ -91,6 +87,7 @@ ACTIONS = {
     "send_by_post": "Gửi kết quả qua bưu chính",
     "withdraw": "Rút hồ sơ",
     "resubmit": "Nộp bổ sung",
+    "apologize": "Xin lỗi và hẹn lại ngày trả kết quả",
 }
 OFFICER_ACTIONS = tuple(a for a in ACTIONS if a not in ("withdraw", "resubmit"))
 STEP_ACTIONS = frozenset({"request_payment", "confirm_payment", "record_result", "stop"})
@@ -241,6 +238,18 @@ def _plan(action: str, role: str, state: State, pid: str | None) -> Plan:
                 action, S.NOT_ACCEPTED, {s.procedure_id: S.NOT_ACCEPTED for s in state.steps}
             )
         return Plan(action, S.SUPPLEMENT_REQUESTED)
+
+    if action == "apologize":
+        # By the desk, or by an agency holding an open step; whether the
+        # dossier is late is the legal clock's to say (services.desk.office).
+        running = {S.ACCEPTED, S.IN_PROCESS, S.SUPPLEMENT_REQUESTED, S.PAYMENT_REQUESTED}
+        if status not in running:
+            raise _not_now("Chỉ hẹn lại ngày trả kết quả khi hồ sơ đang được giải quyết.")
+        holds = any(s.agency == role and s.reached and s.status not in STEP_CLOSED
+                    for s in state.steps)  # fmt: skip
+        if role != JUSTICE and not holds:
+            raise _forbidden()
+        return Plan(action, status)
 
     if action in ("return_at_office", "send_by_post"):
         if role != JUSTICE:

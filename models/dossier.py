@@ -23,7 +23,11 @@ class Dossier(db.Model):
     catalog_version: Mapped[str] = mapped_column(String(32))
     status: Mapped[int] = mapped_column(default=1)
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
-    due_date: Mapped[date]
+    due_date: Mapped[date]  # the appointment in force (later only by an apology slip)
+    # The appointment given at receipt: the promise on-time statistics count
+    # against (domain.legal_clock); set at acceptance, and again only when a
+    # supplement restarts the legal time. None before acceptance.
+    promised_date: Mapped[date | None]
     # Optimistic lock (SQLAlchemy's version_id_col): every UPDATE says "WHERE
     # version = <the one read>", so of two officers acting on one dossier at
     # once only one succeeds; the other gets StaleDataError.

@@ -87,6 +87,7 @@ def _things(phone: str) -> dict:
         "upload_id": draft_upload,
         "dossier_upload_id": upload_id,
         "passkey_id": passkey.id,
+        "kind": "kiem-soat",  # a slip (the control sheet exists for every dossier)
     }
 
 

@@ -21,6 +21,8 @@ DONE_MESSAGES = {
     "stop": "Đã dừng xử lý.",
     "return_at_office": "Đã ghi trả kết quả tại UBND xã.",
     "send_by_post": "Đã ghi gửi kết quả qua bưu chính.",
+    "apologize": "Đã lập phiếu xin lỗi và hẹn lại ngày trả kết quả. Công dân được báo qua tin "
+    "nhắn và thư điện tử.",
 }
 
 
@@ -42,6 +44,7 @@ def _input(form) -> office.ActionInput:
         amount=form.get("amount", ""),
         result={k[len(prefix) :]: v for k, v in form.items() if k.startswith(prefix)},
         tracking=form.get("tracking", ""),
+        new_date=form.get("new_date", ""),
     )
 
 

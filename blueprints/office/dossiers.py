@@ -11,7 +11,8 @@ from domain.clock import today_vn
 from domain.statuses import Status
 from extensions import db
 from models import Commune, Payment, Upload
-from services.desk import office, queue
+from models.base import utcnow
+from services.desk import deadlines, office, queue, slips, worklist
 from services.dossiers import payments
 from services.identity.officer_auth import officer_required
 from services.input import BadInput, query_int
@@ -51,26 +52,36 @@ def home(officer):
     page = query_int(
         "trang", 1, 1, queue.MAX_PAGE, "Số trang không hợp lệ. Hãy quay lại trang đầu danh sách."
     )
-    found = queue.queue(officer, tab, query, page)
-    today = today_vn()
-    rows = [
-        {
-            "dossier": d,
-            "group": next(g["title"] for g in CATALOG["groups"] if g["id"] == d.group_id),
-            "requester": (d.answers or {}).get("nguoi-yeu-cau.ho_ten", ""),
-            "step": queue.own_step(officer, d),
-            "overdue": office.is_overdue(d, today),
-        }
-        for d in found.dossiers
-    ]
-    for row in rows:
-        step = row["step"]
-        row["step_overdue"] = bool(step) and office.step_overdue(step.status, step.due_date, today)
+    today, now = today_vn(), utcnow()
+    flag = request.args.get("loc", "")
+    if flag and flag not in worklist.FLAGS:
+        raise BadInput("Không có bộ lọc này. Hãy chọn lại một bộ lọc ở đầu danh sách.")
+    day_rows = worklist.worklist(officer, today, now)
+    if tab == queue.TODO and not query:
+        # The day's work: overdue first; filtered by one flag when asked.
+        chosen = [r for r in day_rows if not flag or flag in r.flags]
+        start = (page - 1) * queue.PAGE_SIZE
+        found = queue.Page([], page, len(chosen) > start + queue.PAGE_SIZE)
+        rows = chosen[start : start + queue.PAGE_SIZE]
+    else:
+        found = queue.queue(officer, tab, query, page)
+        rows = [worklist.row(officer, d, today, now) for d in found.dossiers]
+    groups = {g["id"]: g["title"] for g in CATALOG["groups"]}
     return render_template(
         "office/queue.html",
         officer=officer,
-        rows=rows,
+        rows=[
+            {
+                "r": r,
+                "group": groups[r.dossier.group_id],
+                "requester": (r.dossier.answers or {}).get("nguoi-yeu-cau.ho_ten", ""),
+            }
+            for r in rows
+        ],  # fmt: skip
         tab=tab,
+        flag=flag,
+        flags=worklist.FLAGS,
+        flag_counts=worklist.counts(day_rows),
         query=query,
         page=found,
         counts=queue.counts(officer),
@@ -87,7 +98,7 @@ def dossier_or_404(officer, code):
 
 def render_dossier(officer, dossier, *, error=None, fields=None, form_values=None, status=200):
     today = today_vn()
-    actions = office.available(officer.role, dossier)
+    actions = office.available(officer.role, dossier, today)
     pending = {
         p.procedure_id: p
         for p in db.session.scalars(
@@ -102,12 +113,15 @@ def render_dossier(officer, dossier, *, error=None, fields=None, form_values=Non
             settings=db.session.get(Commune, dossier.commune_code),
             status=Status(dossier.status),
             overdue=office.is_overdue(dossier, today),
+            late_ack=deadlines.late_to_acknowledge(dossier, utcnow()),
+            ack_deadline=deadlines.acknowledge_deadline(dossier),
+            slips=slips.available(dossier),
             steps=[
                 {
                     "p": p,
                     "title": CATALOG["procedures"][p.procedure_id]["title"],
                     "agency": CATALOG["agencies"][p.agency]["name"],
-                    "overdue": office.step_overdue(p.status, p.due_date, today),
+                    "overdue": office.step_overdue(p, today),
                     "result": results.describe(p.procedure_id, p.result or {}),
                 }
                 for p in dossier.progress

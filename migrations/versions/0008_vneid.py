@@ -1,7 +1,7 @@
 """VNeID sign-in: what the e-ID vouched for, and citizens without a phone account
 
 Revision ID: 0008_vneid
-Revises: 0005_sign_in_limits
+Revises: 0006_desk
 Create Date: 2026-12-02 02:00:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "0008_vneid"
-down_revision = "0005_sign_in_limits"
+down_revision = "0006_desk"
 branch_labels = None
 depends_on = None
 

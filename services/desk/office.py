@@ -15,18 +15,20 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
-from domain import results, workflow
+from domain import legal_clock, results, workflow
 from domain.catalog import CATALOG
+from domain.clock import today_vn
 from domain.numbers import whole_number
 from domain.statuses import Status
 from domain.validation import sections_for
 from domain.workflow import State, Step, WorkflowError
-from domain.working_days import due_date, to_vn_time
+from domain.working_days import to_vn_time
 from extensions import db
 from models import Dossier, DossierEvent, Officer, Payment
 from models.base import as_utc, utcnow
+from services.desk import deadlines
 from services.dossiers import payments
-from services.dossiers.submission import plan_deadlines, procedure_days
+from services.dossiers.submission import plan_deadlines
 from services.messages import notify
 
 CONFLICT = (
@@ -58,6 +60,7 @@ class ActionInput:
     tracking: str = ""
     corrections: dict = field(default_factory=dict)  # resubmit: {key: [old, new]}
     added: list[str] = field(default_factory=list)  # resubmit: papers photographed again
+    new_date: str = ""  # apologize: the new appointment, YYYY-MM-DD
 
 
 def snapshot(dossier: Dossier) -> State:
@@ -85,18 +88,21 @@ def officer_dossier(officer: Officer, code: str) -> Dossier | None:
     return dossier if dossier is not None and can_see(officer, dossier) else None
 
 
-def available(role: str, dossier: Dossier) -> list[tuple[str, str | None]]:
-    return workflow.available(role, snapshot(dossier))
+def available(role: str, dossier: Dossier, today: date | None = None) -> list:
+    found = workflow.available(role, snapshot(dossier))
+    today = today or today_vn()
+    if not legal_clock.may_apologize(deadlines.clock(dossier), today):
+        found = [a for a in found if a[0] != "apologize"]
+    return found
 
 
 def is_overdue(dossier: Dossier, today: date) -> bool:
-    running = {Status.SUBMITTED, Status.ACCEPTED, Status.IN_PROCESS, Status.PAYMENT_REQUESTED}
-    return dossier.status in running and dossier.due_date < today
+    """Late by the legal clock: a step ran late, or the promised day passed."""
+    return deadlines.is_late(dossier, today)
 
 
-def step_overdue(status: int, due: date, today: date) -> bool:
-    # While the citizen is asked for papers the clock stands still.
-    return status in (Status.IN_PROCESS, Status.PAYMENT_REQUESTED) and due < today
+def step_overdue(step, today: date) -> bool:
+    return legal_clock.step_late(deadlines.step_clock(step), today)
 
 
 # --- checking the inputs of each action ------------------------------------
@@ -156,32 +162,32 @@ def perform(
 
     if plan.action == "accept":
         dossier.accepted_at = now
-        per_procedure, overall = plan_deadlines(
-            dossier.group_id, dossier.procedure_ids, as_utc(now)
-        )
-        for pid, due in per_procedure.items():
-            by_pid[pid].due_date = due
-        dossier.due_date = overall
+        _plan_from(dossier, by_pid, now, dossier.procedure_ids)
     for pid, to in plan.steps.items():
         step = by_pid[pid]
         changes.setdefault("steps", {})[pid] = [step.status, to]
         if to in (Status.DONE, Status.STOPPED) and step.status != to:
             step.completed_at = now
-        if plan.action == "resubmit":  # the clock restarts with the complete papers
-            step.due_date = due_date(as_utc(now), procedure_days(pid))
         step.status = to
+    if plan.action == "resubmit" and plan.steps:
+        # The legal time restarts once the papers are complete: a new
+        # appointment, recorded here and sent to the citizen like a receipt.
+        _plan_from(dossier, by_pid, now, [p for p, s in by_pid.items()
+                                          if s.status not in workflow.STEP_CLOSED])  # fmt: skip
     for pid in plan.started:
-        step = by_pid[pid]
-        step.started_at = now
-        # Each agency gets at least its own time from the moment the dossier reaches it.
-        step.due_date = max(step.due_date, due_date(as_utc(now), procedure_days(pid)))
-    dossier.due_date = max([dossier.due_date, *(p.due_date for p in dossier.progress)])
+        by_pid[pid].started_at = now
+    # No other date moves: a step that reaches its agency late keeps the due
+    # day planned at receipt, so the lateness shows where it happened, and the
+    # appointment changes only through an apology slip (domain.legal_clock).
+    if plan.action == "apologize":
+        _apply_apology(dossier, inp, changes, now)
     if dossier.due_date != old_due:
         changes["due_date"] = [old_due.isoformat(), dossier.due_date.isoformat()]
     if plan.status == Status.DONE and dossier.status != Status.DONE:
         dossier.done_at = now
-    if plan.started:
-        names = ", ".join(CATALOG["agencies"][by_pid[p].agency]["short"] for p in plan.started)
+    moved_on = [p for p in plan.started if by_pid[p].agency != officer_agency(role)]
+    if moved_on:  # never "forwarded to" the agency that is acting
+        names = ", ".join(CATALOG["agencies"][by_pid[p].agency]["short"] for p in moved_on)
         note = f"{note} Đã chuyển đến {names}.".strip()
     dossier.status = plan.status
     dossier.updated_at = now  # always an UPDATE, so the version is always checked
@@ -210,6 +216,47 @@ def perform(
         raise ActionProblem(409, CONFLICT) from None
     db.session.commit()
     return event
+
+
+def officer_agency(role: str) -> str | None:
+    return role if role in workflow.AGENCY_ROLES else None
+
+
+def _plan_from(dossier: Dossier, by_pid: dict, now: datetime, pids: list[str]) -> None:
+    """Plan the due days of ``pids`` from ``now``; the dossier's appointment
+    becomes the latest of them (a receipt, or a supplement made complete)."""
+    per_procedure, overall = plan_deadlines(dossier.group_id, dossier.procedure_ids, as_utc(now))
+    for pid in pids:
+        by_pid[pid].due_date = per_procedure[pid]
+    if dossier.status == Status.SUBMITTED or dossier.promised_date is None:
+        dossier.due_date = overall
+    else:
+        whole = [overall] if dossier.procedure_ids[0] in pids else []
+        dossier.due_date = max(dossier.due_date, *whole, *(by_pid[p].due_date for p in pids))
+    dossier.promised_date = dossier.due_date
+
+
+def _apply_apology(dossier: Dossier, inp: ActionInput, changes: dict, now: datetime) -> None:
+    today = _today(now)
+    if not legal_clock.may_apologize(deadlines.clock(dossier), today):
+        raise ActionProblem(
+            409,
+            "Hồ sơ chưa quá hạn và chưa đến ngày hẹn nên chưa cần hẹn lại. "
+            "Phiếu xin lỗi dùng khi hồ sơ trễ hạn.",
+        )
+    new = parse_date(inp.new_date)
+    problem = legal_clock.check_new_appointment(new, dossier.due_date, today)
+    if problem:
+        raise ActionProblem(400, problem, {"new_date": problem})
+    dossier.due_date = new
+    changes["apology"] = {"reason": changes["reason"], "new_date": new.isoformat()}
+
+
+def parse_date(text: str) -> date | None:
+    try:
+        return date.fromisoformat((text or "").strip()[:10])
+    except ValueError:
+        return None
 
 
 def _procedure_title(pid: str | None) -> str:
@@ -285,6 +332,12 @@ def _apply_inputs(dossier: Dossier, plan, inp: ActionInput, changes: dict, now) 
         return "Đã trả kết quả tại Bộ phận một cửa UBND xã.", ""
     if action == "accept":
         return "Hồ sơ được tiếp nhận.", ""
+    if action == "apologize":
+        reason = _required_reason(inp, "lý do chậm trả kết quả")
+        changes["reason"] = reason
+        new = parse_date(inp.new_date)
+        when = f" Hẹn lại ngày trả kết quả: {new:%d/%m/%Y}." if new else ""
+        return f"Cơ quan xin lỗi vì chậm trả kết quả.{when}", f"Lý do chậm: {reason}"
     if action == "withdraw":
         reason = " ".join((inp.reason or "").split())[:MAX_REASON]
         if reason:

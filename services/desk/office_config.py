@@ -11,6 +11,7 @@ import os
 from flask import Flask
 
 from config import INSTANCE_DIR
+from domain import legal_clock
 from services.messages import email
 
 
@@ -56,6 +57,16 @@ def defaults() -> dict:
         "NOTIFY_BACKOFF_MAX_SECONDS": _int("NOTIFY_BACKOFF_MAX_SECONDS", 3600),
         "NOTIFY_MAX_ATTEMPTS": _int("NOTIFY_MAX_ATTEMPTS", 20),
         "NOTIFY_LEASE_SECONDS": _int("NOTIFY_LEASE_SECONDS", 300),
+        # The legal clock (domain.legal_clock.RULES names the rule behind each default).
+        "ACKNOWLEDGE_WORKING_HOURS": _int(
+            "ACKNOWLEDGE_WORKING_HOURS", legal_clock.RULES["acknowledge_working_hours"]["value"]
+        ),
+        "SUPPLEMENT_WORKING_DAYS": _int(
+            "SUPPLEMENT_WORKING_DAYS", legal_clock.RULES["supplement_working_days"]["value"]
+        ),
+        "OFFICE_WORKING_HOURS": legal_clock.parse_hours(
+            os.environ.get("OFFICE_WORKING_HOURS", "07:30-11:30,13:00-17:00")
+        ),
     }
 
 

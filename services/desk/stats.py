@@ -15,6 +15,7 @@ from domain.working_days import to_vn_time, working_days_between
 from extensions import db
 from models import Dossier, ProcedureProgress
 from models.base import as_utc
+from services.desk import deadlines
 
 
 @dataclass
@@ -58,12 +59,12 @@ def commune_stats(commune_code: str) -> CommuneStats:
     )
     by_status = [(s.value, statuses.LABELS[s], counted.get(s.value, 0)) for s in Status]
 
-    finished = db.session.execute(
-        select(Dossier.done_at, Dossier.due_date).where(
-            Dossier.commune_code == commune_code, Dossier.done_at.is_not(None)
-        )
+    finished = db.session.scalars(
+        select(Dossier).where(Dossier.commune_code == commune_code, Dossier.done_at.is_not(None))
     ).all()
-    on_time = sum(1 for done_at, due in finished if _local_date(done_at) <= due)
+    # Against the appointment given at receipt: a late step, or results after
+    # the promised day, is late even with an apology's new date.
+    on_time = sum(1 for d in finished if not deadlines.is_late(d, _local_date(d.done_at)))
 
     steps = db.session.execute(
         select(

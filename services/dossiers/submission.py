@@ -158,8 +158,9 @@ def create_dossier(
             at=received_at,
         )
         db.session.add(submitted)
-        if receipt_sms:
-            notify.enqueue_receipt(dossier, submitted)
+        # The SMS only when confirmed by SMS code (a passkey citizen gets none);
+        # the email whenever the citizen gave an address.
+        notify.enqueue_receipt(dossier, submitted, sms=receipt_sms)
         for position, pid in enumerate(procedures):
             db.session.add(
                 ProcedureProgress(

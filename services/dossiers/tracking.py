@@ -46,6 +46,20 @@ def _delivery(dossier: Dossier) -> dict:
     return {"method": "tai-xa", "text": "Tại Bộ phận một cửa UBND xã", "fee": ""}
 
 
+# Events whose own words say more than the status the dossier was left in: a
+# stopped last step leaves the dossier "done" (the others have results), but
+# the line is about the stop.
+EVENT_LABELS = {
+    "stop": "Dừng xử lý",
+    "apologize": "Xin lỗi, hẹn lại ngày trả kết quả",
+    "resubmit": "Công dân nộp bổ sung",
+}
+
+
+def event_label(event) -> str:
+    return EVENT_LABELS.get(event.action or "", statuses.label(event.status))
+
+
 def status_json(dossier: Dossier, private: bool = False) -> dict:
     commune = get_commune(dossier.commune_code)
     body = {
@@ -61,7 +75,7 @@ def status_json(dossier: Dossier, private: bool = False) -> dict:
         "events": [
             {
                 "status": e.status,
-                "label": statuses.label(e.status),
+                "label": event_label(e),
                 "at": local_time(e.at),
                 "procedure": CATALOG["procedures"][e.procedure_id]["title"]
                 if e.procedure_id

@@ -40,13 +40,15 @@ LOGGER = logging.getLogger("lienthong.notify")
 # are filled in. The SMS is the same sentence without tone marks (GSM-7).
 MESSAGES = {
     "accept": "Hồ sơ {code} đã được tiếp nhận. Hẹn trả kết quả: {due}.",
-    "refuse": "Hồ sơ {code} không được tiếp nhận. Xem lý do trong hồ sơ.",
-    "request_supplement": "Hồ sơ {code} cần bổ sung giấy tờ. Hãy mở hồ sơ để bổ sung và nộp lại.",
+    "refuse": "Hồ sơ {code} không được tiếp nhận. Lý do: {reason}",
+    "request_supplement": "Hồ sơ {code} cần bổ sung: {reason} Hãy mở hồ sơ để bổ sung, nộp lại.",
     "request_payment": "Hồ sơ {code}: cần nộp {amount} đồng tại UBND xã.",
     "confirm_payment": "Hồ sơ {code}: đã nhận {amount} đồng. Hồ sơ được xử lý tiếp.",
     "record_result": "Hồ sơ {code}: đã xong {procedure}.",
     "record_result_done": "Hồ sơ {code} đã có kết quả. {delivery}",
-    "stop": "Hồ sơ {code}: dừng xử lý {procedure}. Xem lý do trong hồ sơ.",
+    "stop": "Hồ sơ {code}: dừng xử lý {procedure}. Lý do: {reason}",
+    "stop_done": "Hồ sơ {code}: dừng xử lý {procedure}; các thủ tục khác đã có kết quả. {delivery}",
+    "apologize": "Hồ sơ {code} bị chậm, chúng tôi xin lỗi. Lý do: {reason} Hẹn trả mới: {due}.",
     "return_at_office": "Hồ sơ {code} đã trả kết quả. Hồ sơ hoàn tất.",
     "send_by_post": "Hồ sơ {code}: kết quả đã gửi qua bưu điện. Số hiệu: {tracking}.",
     "withdraw": "Hồ sơ {code} đã được rút theo yêu cầu của bạn.",
@@ -82,11 +84,23 @@ def _money(amount) -> str:
     return f"{int(amount or 0):,}".replace(",", ".")
 
 
-def message_for(dossier: Dossier, event: DossierEvent) -> str:
+# Two GSM-7 segments of a concatenated SMS (2 x 153 characters).
+SMS_LIMIT = 306
+
+
+def _sentence(text: str, limit: int | None) -> str:
+    text = " ".join((text or "").split()).rstrip(".")
+    if limit is not None and len(text) > limit:
+        text = text[: max(limit - 3, 0)].rstrip() + "..."
+    return f"{text}." if text else ""
+
+
+def message_for(dossier: Dossier, event: DossierEvent, reason_limit: int | None = None) -> str:
     changes = event.changes or {}
     key = event.action
-    if key == "record_result" and event.status == statuses.Status.DONE:
-        key = "record_result_done"
+    # Whatever the last step's outcome, results ready means "come and collect".
+    if key in ("record_result", "stop") and event.status == statuses.Status.DONE:
+        key = f"{key}_done"
     template = MESSAGES.get(key, "Hồ sơ {code}: " + statuses.label(event.status) + ".")
     procedure = CATALOG["procedures"].get(event.procedure_id or "", {}).get("title", "")
     return template.format(
@@ -96,6 +110,7 @@ def message_for(dossier: Dossier, event: DossierEvent) -> str:
         amount=_money(changes.get("amount")),
         tracking=changes.get("tracking", ""),
         delivery=DELIVERY.get((dossier.answers or {}).get("nhan-ket-qua.hinh_thuc"), ""),
+        reason=_sentence(changes.get("reason", ""), reason_limit),
     )
 
 
@@ -104,8 +119,37 @@ def _link(dossier: Dossier, event: DossierEvent) -> str:
     return public_url(f"/ho-so/{dossier.code}{suffix}")
 
 
+def gsm7(text: str) -> str:
+    """Unaccented, and only characters of the GSM-7 basic set that count one."""
+    plain = unaccent(text).replace("“", '"').replace("”", '"').replace("–", "-")
+    return "".join(ch if ch in _GSM7 else "?" for ch in plain)
+
+
+_GSM7 = set(
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
+    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
+)
+
+
 def sms_body(dossier: Dossier, event: DossierEvent) -> str:
-    return unaccent(f"{message_for(dossier, event)} Xem: {_link(dossier, event)}")
+    """The message with a short reason, the link always whole, in two segments."""
+    tail = f" Xem: {_link(dossier, event)}"
+    full = gsm7(message_for(dossier, event) + tail)
+    if len(full) <= SMS_LIMIT:
+        return full
+    without = len(gsm7(message_for(dossier, event, reason_limit=0) + tail))
+    budget = max(SMS_LIMIT - without, 0)
+    return gsm7(message_for(dossier, event, reason_limit=budget) + tail)[:SMS_LIMIT]
+
+
+# The slip an event hands the citizen (services.desk.slips), linked from its email.
+SLIP_OF_ACTION = {
+    "accept": ("tiep-nhan", "Giấy tiếp nhận hồ sơ và hẹn trả kết quả"),
+    "resubmit": ("tiep-nhan", "Giấy tiếp nhận hồ sơ và hẹn trả kết quả"),
+    "apologize": ("xin-loi", "Phiếu xin lỗi và hẹn lại ngày trả kết quả"),
+    "request_supplement": ("bo-sung", "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ"),
+    "refuse": ("tu-choi", "Phiếu từ chối tiếp nhận giải quyết hồ sơ"),
+}
 
 
 def email_body(dossier: Dossier, event: DossierEvent) -> tuple[str, str]:
@@ -115,6 +159,10 @@ def email_body(dossier: Dossier, event: DossierEvent) -> tuple[str, str]:
     lines = ["Kính gửi ông/bà,", "", message_for(dossier, event)]
     if event.detail:
         lines += ["", event.detail]
+    slip = SLIP_OF_ACTION.get(event.action)
+    if slip:
+        url = public_url(f"/ho-so/{dossier.code}/phieu/{slip[0]}.pdf")
+        lines += ["", f"{slip[1]} (PDF): {url}"]
     lines += [
         "",
         f"Tình trạng hồ sơ: {statuses.LABELS[status]}.",
@@ -139,8 +187,9 @@ def email_body(dossier: Dossier, event: DossierEvent) -> tuple[str, str]:
 RECEIPT_SMS = "Hồ sơ {code} đã được nộp đến UBND {commune}. Hạn giải quyết: {due}. Tra cứu: {url}"
 
 
-def enqueue_receipt(dossier: Dossier, event: DossierEvent) -> Notification | None:
-    """Add the submitted dossier's receipt SMS to the session (commits with the dossier)."""
+def enqueue_receipt(dossier: Dossier, event: DossierEvent, sms: bool = True) -> list[Notification]:
+    """Add the submitted dossier's receipt SMS (``sms``) and, when the citizen
+    gave an address, its email to the session (commits with the dossier)."""
     commune = get_commune(dossier.commune_code)
     body = RECEIPT_SMS.format(
         code=dossier.code,
@@ -148,14 +197,33 @@ def enqueue_receipt(dossier: Dossier, event: DossierEvent) -> Notification | Non
         due=dossier.due_date.strftime("%d/%m/%Y"),
         url=public_url("/theo-doi"),
     )
+    rows = []
+    # An e-ID without a phone number gets no SMS: the dossier is in "Hồ sơ của tôi".
     phone = db.session.get(Citizen, dossier.citizen_id).contact_phone
-    if phone is None:  # an e-ID without a phone number: the dossier is in "Hồ sơ của tôi"
-        return None
-    row = Notification(
-        dossier_id=dossier.id, event=event, channel="sms", recipient=phone, body=unaccent(body)
-    )
-    db.session.add(row)
-    return row
+    if sms and phone is not None:
+        rows.append(
+            Notification(
+                dossier_id=dossier.id, event=event, channel="sms", recipient=phone,
+                body=unaccent(body),
+            )
+        )  # fmt: skip
+    email = (dossier.answers or {}).get("nguoi-yeu-cau.email")
+    if email:
+        lines = [
+            "Kính gửi ông/bà,", "", body, "",
+            "Hồ sơ sẽ được cán bộ xem và tiếp nhận trong giờ làm việc; khi tiếp nhận, "
+            "ông/bà nhận được giấy tiếp nhận hồ sơ và hẹn trả kết quả qua thư này.",
+            f"Xem hồ sơ: {public_url(f'/ho-so/{dossier.code}')}", "",
+            "Thư này được gửi tự động. Xin đừng trả lời thư này.",
+        ]  # fmt: skip
+        rows.append(
+            Notification(
+                dossier_id=dossier.id, event=event, channel="email", recipient=email,
+                subject=f"Hồ sơ {dossier.code}: đã nộp", body="\n".join(lines),
+            )
+        )  # fmt: skip
+    db.session.add_all(rows)
+    return rows
 
 
 def enqueue(dossier: Dossier, event: DossierEvent) -> list[Notification]:

@@ -87,6 +87,10 @@ def test_group_one_from_submit_to_results_returned(app, citizen, senders):
     assert "Mới đăng ký" in page.text
     with app.app_context():
         answers = dossier(code).answers
+    # The receipt is emailed at once when the citizen gave an address.
+    assert deliver(app).sent == 1
+    receipt = email.sent.pop()
+    assert receipt[0] == EMAIL and code in receipt[1]
     for number, (role, action, pid, label, words) in enumerate(STEPS, start=1):
         fields = form_of(result_for(pid, answers)) if action == "record_result" else {}
         if action == "send_by_post":
@@ -160,7 +164,9 @@ def test_a_status_change_and_its_messages_commit_or_fail_together(app, citizen, 
             office.perform(d, "tu-phap", office.ActionInput("accept", d.version))
         db.session.rollback()
         assert dossier(code).status == 1
-        assert db.session.scalars(db.select(Notification)).all() == []
+        # Only the receipt email of the submission: nothing of the acceptance.
+        rows = db.session.scalars(db.select(Notification)).all()
+        assert [r.event.action for r in rows] == [None]
 
 
 def test_the_history_is_append_only(app, citizen):

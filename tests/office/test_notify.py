@@ -147,12 +147,13 @@ def test_email_goes_over_smtp_and_waits_while_the_server_is_down(app, smtp):
     code = queue_two_steps(app)
     now = utcnow()
     down = run(app, now)  # nobody listens on the port yet
-    assert (down.sent, down.retried) == (2, 2)  # SMS out, emails waiting
+    # SMS out, emails waiting: the receipt's and the two steps'.
+    assert (down.sent, down.retried) == (2, 3)
     smtp.start()
     run(app, now + timedelta(minutes=5))
     run(app, now + timedelta(minutes=10))
-    assert len(smtp.messages) == 2
-    recipients, raw = smtp.messages[0]
+    assert len(smtp.messages) == 3
+    recipients, raw = smtp.messages[1]
     assert recipients == [EMAIL]
     message = message_from_bytes(raw, policy=policy.default)
     assert message["Subject"] == f"Hồ sơ {code}: Được tiếp nhận"
