@@ -126,6 +126,14 @@ def asset_url(path: str) -> str:
     return url_for("static", filename=path, v=_asset_hash(path))
 
 
+def vn_clock(value) -> str:
+    """Hour and minute in Vietnam: when a code was sent, said to the citizen."""
+    from domain.clock import VN_TZ
+    from models.base import as_utc
+
+    return as_utc(value).astimezone(VN_TZ).strftime("%H:%M")
+
+
 def vn_time(value) -> str:
     from domain.clock import VN_TZ
     from models.base import as_utc
