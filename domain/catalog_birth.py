@@ -344,7 +344,16 @@ GROUP: dict = {
     "min": 2,
     "max": 3,
     "total_time": "3 ngày làm việc (5 ngày làm việc nếu phải xác minh nơi thường trú).",
-    "total_working_days": 3,
+    # The promised date (services.dossiers.submission.plan_deadlines): the latest
+    # of the chosen procedures' own dates, each linked procedure counted after
+    # the registration; the chain's legal total only binds when all of it is chosen.
+    "deadline": {
+        "rule": "Ngày hẹn trả kết quả là ngày muộn nhất của các thủ tục bạn chọn: đăng ký "
+        "khai sinh trong ngày làm việc, mỗi thủ tục liên thông tính thêm thời hạn của "
+        "thủ tục đó; chọn đủ ba thủ tục thì cả chuỗi là 3 ngày làm việc.",
+        "chain": ["dang-ky-khai-sinh", "dang-ky-thuong-tru", "cap-the-bhyt"],
+        "chain_working_days": 3,
+    },
     # Pages in order; sections_for() keeps those the chosen procedures need.
     "sections": ["nguoi-yeu-cau", "tre", "noi-sinh", "me", "cha", "ket-hon", "ban-sao",
                  "thuong-tru", "bhyt", "nhan-ket-qua"],

@@ -361,7 +361,15 @@ GROUP: dict = {
     "max": 4,
     "total_time": "Đăng ký khai tử trong ngày làm việc; các thủ tục khác theo thời hạn của "
     "từng thủ tục, tối đa 5 ngày làm việc.",
-    "total_working_days": 5,
+    # No total for the chain was found: the promised date is the latest of the
+    # chosen procedures' own dates (5 working days only when a funeral one is chosen).
+    "deadline": {
+        "rule": "Ngày hẹn trả kết quả là ngày muộn nhất của các thủ tục bạn chọn: đăng ký "
+        "khai tử trong ngày làm việc, mỗi thủ tục liên thông tính thêm thời hạn của "
+        "thủ tục đó (xóa thường trú 2 ngày, trợ cấp hoặc hỗ trợ mai táng 5 ngày làm việc).",
+        "chain": [],
+        "chain_working_days": None,
+    },
     "sections": ["nguoi-yeu-cau", "nguoi-mat", "tu-vong", "bao-tu", "ban-sao",
                  "xoa-thuong-tru", "an-tang", "tro-cap-mai-tang", "ho-tro-mai-tang",
                  "nguoi-nhan-tien", "nhan-ket-qua"],
