@@ -104,6 +104,9 @@ def check_selection(group_id: str, procedure_ids: object) -> str | None:
         if required not in procedure_ids:
             title = CATALOG["procedures"][required]["title"]
             return _format(MESSAGES["selection_required"], {"title": title})
+    for rule in group["exclusive"]:
+        if all(pid in procedure_ids for pid in rule["procedures"]):
+            return rule["message"]
     bounds = {"min": group["min"], "max": group["max"]}
     if len(procedure_ids) < group["min"]:
         return _format(MESSAGES["selection_too_few"], bounds)

@@ -98,6 +98,9 @@ export function checkSelection(catalog, groupId, procedureIds) {
       return format(m.selection_required, { title: catalog.procedures[required].title });
     }
   }
+  for (const rule of group.exclusive) {
+    if (rule.procedures.every((id) => procedureIds.includes(id))) return rule.message;
+  }
   const bounds = { min: group.min, max: group.max };
   if (procedureIds.length < group.min) return format(m.selection_too_few, bounds);
   if (procedureIds.length > group.max) return format(m.selection_too_many, bounds);

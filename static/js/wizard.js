@@ -136,29 +136,44 @@ function frame(step, title, body, { wide = false } = {}) {
 function proceduresPage(step, problem) {
   const g = group();
   const form = el('form', { novalidate: true });
+  // Who each procedure is for, and what it may not be chosen with: only the
+  // required one is ticked, the citizen ticks what fits their case.
+  const excludedBy = (pid) => g.exclusive
+    .filter((rule) => rule.procedures.includes(pid))
+    .flatMap((rule) => rule.procedures.filter((other) => other !== pid));
   const options = g.procedures.map((pid) => {
     const p = catalog.procedures[pid];
     const required = g.required.includes(pid);
+    const others = excludedBy(pid).map((o) => catalog.procedures[o].title);
     return el('label', { class: 'option choice' },
       el('input', {
         type: 'checkbox', name: 'thu-tuc', value: pid, id: 'p-' + pid,
         checked: required || draft.procedure_ids.includes(pid), disabled: required,
+        // Named by its title alone; who it is for is read after it.
+        'aria-labelledby': 'pt-' + pid, 'aria-describedby': 'pd-' + pid,
       }),
-      el('span', {}, el('strong', {}, p.title),
-        `${catalog.agencies[p.agency].name}. ${p.processing.text} ${p.fee.text}`,
-        required ? ' (bắt buộc trong nhóm này)' : ''));
+      el('span', { id: 'pd-' + pid }, el('strong', { id: 'pt-' + pid }, p.title),
+        el('span', { class: 'for' }, required ? 'Bắt buộc trong nhóm này. ' + p.for : p.for),
+        others.length ? el('span', { class: 'for' }, `Không chọn cùng với ${others.join(', ')}.`) : null,
+        el('span', { class: 'hint' },
+          `${catalog.agencies[p.agency].name}. ${p.processing.text} ${p.fee.text}`)));
   });
   add(form,
     el('p', {}, g.description),
     problem && el('p', { class: 'error', role: 'alert' }, problem),
     el('fieldset', {}, el('legend', { class: 'hint' }, 'Chọn các thủ tục cần làm cùng lúc'), options),
+    el('p', { class: 'hint' }, g.deadline.rule),
     el('button', { class: 'button', type: 'submit' }, 'Tiếp tục'));
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     const chosen = g.procedures.filter(
       (pid) => g.required.includes(pid) || form.querySelector('#p-' + pid).checked);
     const error = rules.checkSelection(catalog, draft.group_id, chosen);
-    if (error) return proceduresPage(step, error);
+    if (error) {
+      proceduresPage(step, error);
+      root.querySelector('[role="alert"]')?.focus();
+      return;
+    }
     draft.procedure_ids = chosen;
     const next = nextOf(step);
     await setMeta({ procedure_ids: chosen, step: next });
@@ -554,7 +569,7 @@ async function openDraft() {
   const g = catalog.groups.find((x) => x.id === (root.dataset.group || params.get('nhom')));
   const fresh = {
     id: newId(), commune_code: root.dataset.commune || params.get('xa'),
-    commune_label: root.dataset.communeLabel || '', group_id: g.id, procedure_ids: g.procedures,
+    commune_label: root.dataset.communeLabel || '', group_id: g.id, procedure_ids: [...g.required],
     step: 'thu-tuc', title: g.title, answers: {}, edited_at: {}, sent_at: {},
     meta_edited: Date.now(), meta_sent: 0, on_server: false, server_uploads: [],
   };
