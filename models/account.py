@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from extensions import db
@@ -14,6 +14,10 @@ class Citizen(db.Model):
     phone: Mapped[str] = mapped_column(String(16), unique=True)  # E.164
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_sign_in_at: Mapped[datetime | None]
+    # The citizen's own details and recent communes, kept only with consent
+    # (services/identity/profile.py); both emptied by "Xoá thông tin đã lưu".
+    profile: Mapped[dict | None] = mapped_column(JSON)
+    profile_consent_at: Mapped[datetime | None]
 
 
 class OtpChallenge(db.Model):

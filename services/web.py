@@ -225,6 +225,17 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["asset_url"] = asset_url
     app.jinja_env.filters["vn_time"] = vn_time
 
+    @app.context_processor
+    def signed_in_citizen():
+        # Every page's header offers "Hồ sơ của tôi" to a signed-in citizen, not
+        # only the pages whose view happened to look the citizen up already.
+        def signed_in() -> bool:
+            from services.identity.auth import current_citizen
+
+            return current_citizen() is not None
+
+        return {"citizen_signed_in": signed_in}
+
     @app.after_request
     def security_headers(response):
         h = response.headers

@@ -4,7 +4,7 @@
 import { api, newId, setCsrf } from './api.js';
 import { add, clock, el, errorSummary } from './dom.js';
 import { watchDevice } from './device.js';
-import { optionsOf, readFields, renderField } from './fields.js';
+import { optionsOf, readFields, renderField, setRecentCommunes } from './fields.js';
 import { enqueue, events as outboxEvents, processOutbox, retryDelay } from './outbox.js';
 import { confirmSubmission, problemText, supported } from './passkeys.js';
 import { photoPage } from './photos.js';
@@ -13,7 +13,7 @@ import { syncDraft } from './sync.js';
 
 const root = document.getElementById('wizard');
 const RETURN = '~kt'; // suffix: go back to the check page after a change
-let catalog, rules, draft, account;
+let catalog, rules, draft, account, profile;
 const communeLabels = {};
 if (root.dataset.csrf) setCsrf(root.dataset.csrf);
 
@@ -187,13 +187,23 @@ function sectionPage(step, sectionId, errors = {}) {
   const form = el('form', { novalidate: true });
   const keyOf = (f) => `${sectionId}.${f.id}`;
   const allKeys = section.fields.map(keyOf);
-  const prefill = (f) => (f.prefill === 'account.phone' && account ? account.phone : '');
+  // The account's phone, the citizen's kept details (with consent), and the
+  // catalog's default (Vietnamese nationality, so ethnicity shows at once).
+  const prefill = (f) => {
+    if (f.prefill === 'account.phone' && account) return account.phone;
+    const kept = profile?.answers?.[keyOf(f)];
+    if (kept) return kept;
+    return f.default ?? '';
+  };
   // Every field is rendered once; answers only show or hide the conditional
   // ones, so nothing the citizen is typing is ever replaced under the finger.
+  setRecentCommunes(recentCommunes());
   const nodes = section.fields.map((f) =>
     renderField(catalog, f, keyOf(f), draft.answers[keyOf(f)] ?? prefill(f), errors[keyOf(f)],
       communeLabels));
   const current = () => ({ ...draft.answers, ...readFields(form, allKeys) });
+  const own = sectionId === PROFILE_SECTION;
+  const keep = own ? el('input', { type: 'checkbox', id: 'luu-thong-tin', checked: !!profile?.consent }) : null;
   const visibleKeys = () => rules.visibleFields(catalog, sectionId, current()).map(keyOf);
   const applyVisibility = () => {
     const visible = new Set(visibleKeys());
@@ -202,8 +212,15 @@ function sectionPage(step, sectionId, errors = {}) {
   add(form,
     section.intro && el('p', {}, section.intro),
     errorSummary(errors, {}),
+    profile?.consent && own
+      ? el('p', { class: 'notice' }, 'Đã điền sẵn thông tin bạn lưu lần trước. Hãy kiểm tra lại.') : null,
+    fillButtons(step, sectionId),
     nodes,
-    el('button', { class: 'button', type: 'submit' }, 'Tiếp tục'));
+    own ? el('div', { class: 'field' }, el('label', { class: 'option', for: 'luu-thong-tin' }, keep,
+      'Lưu thông tin của tôi (trừ số điện thoại đã có) để lần sau không phải gõ lại. ' +
+      'Bỏ chọn để xoá thông tin đã lưu.')) : null,
+    el('button', { class: 'button', type: 'submit' }, 'Tiếp tục'),
+    privacyNote());
   // Typing is saved as it happens: a closed tab keeps every keystroke.
   form.addEventListener('input', (event) => {
     if (event.target.name) setAnswers(readFields(form, [event.target.name]));
@@ -222,12 +239,87 @@ function sectionPage(step, sectionId, errors = {}) {
       document.querySelector('.error-summary')?.focus();
       return;
     }
+    if (own) await keepProfile(keep.checked);
     const next = nextOf(step);
     await setMeta({ step: next });
     go(next);
   });
   applyVisibility();
   frame(step, section.title, form);
+}
+
+// ---- the citizen's kept details (services/identity/profile.py) ------------
+const PROFILE_SECTION = 'nguoi-yeu-cau';
+
+function privacyNote() {
+  return el('p', { class: 'hint privacy' },
+    'Thông tin trong hồ sơ chỉ dùng để giải quyết hồ sơ, chỉ cán bộ các cơ quan giải quyết ' +
+    'thấy (Nghị định 13/2023/NĐ-CP, Luật Bảo vệ dữ liệu cá nhân 2025). ',
+    el('a', { href: '/tai-khoan/du-lieu' }, 'Xem và xoá dữ liệu của bạn'));
+}
+
+async function loadProfile() {
+  try {
+    const fresh = await api('GET', '/account/profile');
+    await put('meta', { key: 'profile', ...fresh });
+    return fresh;
+  } catch {
+    return (await get('meta', 'profile')) || null; // offline: what this phone kept
+  }
+}
+
+// Kept only when the box is ticked; unticked, what was kept is deleted.
+async function keepProfile(wanted) {
+  if (!wanted && !profile?.consent) return;
+  const answers = {};
+  for (const f of catalog.sections[PROFILE_SECTION].fields) {
+    const key = `${PROFILE_SECTION}.${f.id}`;
+    if (f.type !== 'phone' && draft.answers[key]) answers[key] = draft.answers[key];
+  }
+  try {
+    profile = wanted
+      ? await api('PUT', '/account/profile', { answers })
+      : await api('DELETE', '/account/profile');
+    await put('meta', { key: 'profile', ...profile });
+  } catch {
+    // offline or refused: the dossier goes on; the box is offered again next time
+  }
+}
+
+// Communes already chosen in this dossier, then those kept with the account.
+function recentCommunes() {
+  const seen = new Map();
+  for (const [key, value] of Object.entries(draft.answers)) {
+    const field = rules.getField(catalog, key);
+    if (field && field.type === 'commune' && value && communeLabels[value]) {
+      seen.set(value, { code: value, label: communeLabels[value] });
+    }
+  }
+  for (const c of profile?.communes || []) if (!seen.has(c.code)) seen.set(c.code, c);
+  return [...seen.values()].slice(0, 3);
+}
+
+// Facts typed once (domain/catalog_fills.py): a button copies answers given
+// on an earlier page into this one, where they are shown and can be changed.
+function fillButtons(step, sectionId) {
+  const offers = (group().fills || []).filter((offer) => offer.section === sectionId &&
+    (!offer.when || rules.conditionHolds(offer.when, draft.answers[offer.when.field] ?? '')));
+  if (!offers.length) return null;
+  return el('div', { class: 'fills' }, offers.map((offer) => el('button', {
+    class: 'button secondary', type: 'button',
+    onclick: async () => {
+      const values = {};
+      for (const [target, source] of Object.entries(offer.fill)) {
+        const value = typeof source === 'string' ? draft.answers[source] ?? '' : source.value;
+        if (value) values[target] = value;
+        const field = rules.getField(catalog, target);
+        if (value && field && field.type === 'commune') await communeLabel(value);
+      }
+      await setAnswers(values);
+      sectionPage(step, sectionId);
+      saved.textContent = 'Đã điền sẵn. Hãy kiểm tra lại trước khi bấm Tiếp tục.';
+    },
+  }, offer.label)));
 }
 
 async function attachmentPage(step, attachmentId) {
@@ -600,6 +692,8 @@ async function start() {
       });
     }
     account = await get('meta', 'account');
+    profile = await loadProfile();
+    for (const c of profile?.communes || []) communeLabels[c.code] = c.label;
     draft = await openDraft();
   } catch (e) {
     root.replaceChildren(el('p', { class: 'error', role: 'alert' }, e.offline
