@@ -22,6 +22,7 @@ const localToday = () => {
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 };
 const group = () => catalog.groups.find((g) => g.id === draft.group_id);
+const lowerFirst = (text) => text.charAt(0).toLowerCase() + text.slice(1);
 const showDate = (v) => (/^\d{4}-\d{2}-\d{2}$/.test(v) ? v.split('-').reverse().join('/') : v);
 const attachments = () =>
   rules.attachmentsFor(catalog, draft.group_id, draft.procedure_ids, draft.answers);
@@ -414,9 +415,13 @@ async function checkPage(step) {
       el('h2', {}, 'Cần sửa trước khi nộp'), el('ul', {}, items)));
   }
   add(body, el('h2', {}, 'Thủ tục'), el('dl', { class: 'summary' },
-    el('dt', {}, 'Nơi nộp', el('a', { class: 'change', href: `/x/${draft.commune_code}` }, 'Thay đổi')),
+    el('dt', {}, 'Nơi nộp', el('a', {
+      class: 'change', href: `/x/${draft.commune_code}`, 'aria-label': 'Thay đổi nơi nộp',
+    }, 'Thay đổi')),
     el('dd', {}, draft.commune_label || await communeLabel(draft.commune_code)),
-    el('dt', {}, 'Các thủ tục', el('a', { class: 'change', href: '#thu-tuc' }, 'Thay đổi')),
+    el('dt', {}, 'Các thủ tục', el('a', {
+      class: 'change', href: '#thu-tuc', 'aria-label': 'Thay đổi các thủ tục',
+    }, 'Thay đổi')),
     el('dd', {}, draft.procedure_ids.map((p) => catalog.procedures[p].title).join('; '))));
   for (const sectionId of rules.sectionsFor(catalog, draft.group_id, draft.procedure_ids)) {
     const fields = rules.visibleFields(catalog, sectionId, draft.answers);
@@ -425,7 +430,9 @@ async function checkPage(step) {
     for (const f of fields) {
       rows.push(
         el('dt', {}, f.label, el('a', {
-          class: 'change', href: `#s/${sectionId}${RETURN}`, 'aria-label': `Thay đổi ${f.label}`,
+          class: 'change', href: `#s/${sectionId}${RETURN}`,
+          // The page's name too: "Họ, chữ đệm và tên" is asked of mother and father.
+          'aria-label': `Thay đổi ${lowerFirst(f.label)} (${catalog.sections[sectionId].title})`,
         }, 'Thay đổi')),
         el('dd', {}, await display(f, draft.answers[`${sectionId}.${f.id}`])));
     }
@@ -435,7 +442,9 @@ async function checkPage(step) {
   for (const a of attachments()) {
     const count = (await pagesFor(a.id)).length;
     rows.push(
-      el('dt', {}, a.title, el('a', { class: 'change', href: `#a/${a.id}${RETURN}` }, 'Thay đổi')),
+      el('dt', {}, a.title, el('a', {
+        class: 'change', href: `#a/${a.id}${RETURN}`, 'aria-label': `Thay đổi ảnh ${lowerFirst(a.title)}`,
+      }, 'Thay đổi')),
       el('dd', {}, count ? `${count} trang` : a.required ? 'Chưa có ảnh' : 'Không nộp'));
   }
   add(body, el('h2', {}, 'Ảnh giấy tờ'), el('dl', { class: 'summary' }, rows),
