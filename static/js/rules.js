@@ -265,7 +265,8 @@ export function validateField(catalog, field, value, today) {
   }
   if (field.digits) {
     const [low, high] = field.digits;
-    if (!(DIGITS.test(text) && low <= text.length && text.length <= high)) {
+    const digits = text.replace(/[ .-]/g, ''); // grouped as printed: "1903 6677 8899"
+    if (!(DIGITS.test(digits) && low <= digits.length && digits.length <= high)) {
       const key = low === high ? 'digits_exact' : 'digits_invalid';
       return message(catalog, field, key, { min: low, max: high });
     }

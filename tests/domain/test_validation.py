@@ -249,6 +249,9 @@ FIELD_CASES = [
         "12345",
         "Mã số bảo hiểm xã hội của người mất phải gồm đúng 10 chữ số. Hãy kiểm tra lại.",
     ),
+    # Grouped as printed on a card or a book (issue 16): still only digits.
+    ("nguoi-nhan-tien.so_tai_khoan", "1903 6677 8899", None),
+    ("tro-cap-mai-tang.ma_so_bhxh", "01234-56789", None),
     (
         "nguoi-nhan-tien.so_tai_khoan",
         "12AB5678",
