@@ -655,6 +655,13 @@ function fromServer(server) {
   };
 }
 
+class NoDossier extends Error {
+  constructor() {
+    super('Chưa chọn hồ sơ nào để khai. Hãy mở đường dẫn (mã QR) của xã rồi chọn việc cần làm, ' +
+      'hoặc mở “Hồ sơ của tôi” để tiếp tục hồ sơ đang khai dở.');
+  }
+}
+
 async function openDraft() {
   const pathId = (location.pathname.match(/^\/ho-so\/nhap\/([0-9a-f-]{36})$/) || [])[1];
   const id = root.dataset.draft || pathId;
@@ -668,6 +675,7 @@ async function openDraft() {
   }
   const params = new URLSearchParams(location.search);
   const g = catalog.groups.find((x) => x.id === (root.dataset.group || params.get('nhom')));
+  if (!g) throw new NoDossier(); // e.g. the app shell opened by its own address
   const fresh = {
     id: newId(), commune_code: root.dataset.commune || params.get('xa'),
     commune_label: root.dataset.communeLabel || '', group_id: g.id, procedure_ids: [...g.required],
@@ -705,9 +713,12 @@ async function start() {
     for (const c of profile?.communes || []) communeLabels[c.code] = c.label;
     draft = await openDraft();
   } catch (e) {
+    // Only our own words reach the citizen, never a browser's English script error.
+    const ours = e.offline || e instanceof NoDossier || typeof e.status === 'number';
     root.replaceChildren(el('p', { class: 'error', role: 'alert' }, e.offline
       ? 'Hồ sơ này chưa được lưu trên điện thoại này, nên cần có mạng để mở lần đầu.'
-      : e.message),
+      : ours ? e.message : 'Chưa mở được biểu mẫu. Hãy tải lại trang; nếu vẫn lỗi, hãy liên hệ cán bộ xã.'),
+    e instanceof NoDossier ? el('a', { class: 'button', href: '/ho-so' }, 'Hồ sơ của tôi') : null,
     el('a', { class: 'button', href: location.href }, 'Thử lại'));
     return;
   }

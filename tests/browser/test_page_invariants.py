@@ -109,3 +109,11 @@ def test_the_wizards_first_paint_holds_still(signed_in_page):
     expect(page.get_by_role("heading", name="Bạn cần làm những thủ tục nào?")).to_be_visible()
     assert page.evaluate(SAME_NAMES) == []
     assert page.evaluate(LAYOUT_SHIFT) < 0.1
+
+
+def test_the_app_shell_opened_by_its_own_address_says_what_to_do_in_vietnamese(signed_in_page):
+    page = signed_in_page
+    page.goto("/ung-dung")
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("Chưa chọn hồ sơ nào để khai")
+    expect(page.get_by_role("main").get_by_role("link", name="Hồ sơ của tôi")).to_be_visible()
