@@ -8,10 +8,17 @@ session, are plain pages and forms.
 
 from flask import Blueprint, abort, redirect, render_template, session, url_for
 from flask_wtf import FlaskForm
+from sqlalchemy import func, select
 from wtforms import StringField
 from wtforms.validators import InputRequired, Length
 
+from domain.catalog import get_field
+from domain.communes import get_commune
+from domain.phones import mask_phone
+from extensions import db
+from models import Dossier, Draft
 from services.identity import passkeys, sessions
+from services.identity import profile as kept_profile
 from services.identity.auth import citizen_required, current_citizen
 
 bp = Blueprint("account", __name__, url_prefix="/tai-khoan")
@@ -127,3 +134,40 @@ def end_other_sessions():
             else "Không có thiết bị nào khác đang đăng nhập."
         )
     return redirect(url_for("account.sessions_page"))
+
+
+@bp.get("/du-lieu")
+@citizen_required
+def data_page():
+    """What the account keeps, why, how long, who sees it; the kept details deletable."""
+    citizen = current_citizen()
+    kept = []
+    for key, value in kept_profile.kept_details(citizen).items():
+        field = get_field(key)
+        if field and field["type"] == "commune":
+            commune = get_commune(value)
+            value = commune.label if commune else value
+        kept.append((field["label"] if field else key, value))
+    count = lambda model, *where: db.session.scalar(  # noqa: E731
+        select(func.count()).select_from(model).where(model.citizen_id == citizen.id, *where)
+    )
+    response = render_template(
+        "account/data.html",
+        phone=mask_phone(citizen.phone),
+        kept=kept,
+        consent_at=citizen.profile_consent_at,
+        drafts=count(Draft, Draft.dossier_id.is_(None)),
+        dossiers=count(Dossier),
+        form=EmptyForm(),
+        notice=session.pop("account_notice", None),
+    )
+    return response, 200, {"Cache-Control": "no-store"}
+
+
+@bp.post("/du-lieu/xoa-thong-tin")
+@citizen_required
+def forget_profile():
+    if EmptyForm().validate_on_submit():
+        kept_profile.forget(current_citizen())
+        session["account_notice"] = "Đã xoá thông tin của bạn đã lưu. Lần sau bạn khai lại từ đầu."
+    return redirect(url_for("account.data_page"))

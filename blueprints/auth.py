@@ -20,6 +20,7 @@ from services.identity import otp, passkeys
 from services.identity.auth import current_citizen, sign_in
 from services.identity.auth import sign_out as end_session
 from services.identity.webauthn_rp import browser_key
+from services.web import vn_clock
 
 bp = Blueprint("auth", __name__, url_prefix="/dang-nhap")
 
@@ -92,14 +93,36 @@ def phone():
         except otp.OtpError as error:
             if error.code != "too_soon":
                 form.phone.errors.append(error.message)
-            else:  # a code is already on its way: go and type it
+            else:  # the code sent a moment ago still works: say so, send none
                 session["otp_phone"] = e164
+                session["otp_notice"] = error.message
                 return redirect(url_for("auth.code"))
         else:
             session["otp_phone"] = e164
+            session["otp_notice"] = _sent_notice(e164)
             return redirect(url_for("auth.code"))
     return render_template(
         "auth/phone.html", form=form, passkeys_available=_offer_passkey_sign_in()
+    )
+
+
+def _sent_notice(phone: str) -> str:
+    return f"Đã gửi mã đến số {mask_phone(phone)} lúc {vn_clock(utcnow())}."
+
+
+def _code_status(phone: str) -> str:
+    """What is true of the phone's latest code now, for a page opened again."""
+    state = otp.code_state(phone, "sign_in")
+    if state.usable:
+        return (
+            f"Mã gửi đến số {mask_phone(phone)} lúc {vn_clock(state.sent_at)}, "
+            f"dùng được đến {vn_clock(state.expires_at)}."
+        )
+    if state.sent_at is None:
+        return "Chưa có mã nào được gửi đến số này. Hãy bấm “Gửi lại mã”."
+    return (
+        "Mã trước không còn dùng được (đã dùng, hết hạn hoặc nhập sai quá số lần). "
+        "Hãy bấm “Gửi lại mã” để nhận mã mới."
     )
 
 
@@ -136,7 +159,7 @@ def code():
         "auth/code.html",
         form=form,
         resend_form=EmptyForm(),
-        notice=session.pop("otp_notice", None),
+        notice=session.pop("otp_notice", None) or _code_status(phone),
         masked_phone=mask_phone(phone),
         resend_after=otp.seconds_until_resend(phone, "sign_in"),
         ttl_minutes=current_app.config["OTP_TTL_SECONDS"] // 60,
@@ -156,7 +179,7 @@ def resend():
         session["otp_notice"] = error.message
     else:
         g.sms_code_sent = True
-        session["otp_notice"] = "Đã gửi mã mới. Mã cũ không còn dùng được."
+        session["otp_notice"] = _sent_notice(phone) + " Mã cũ không còn dùng được."
     return redirect(url_for("auth.code"))
 
 

@@ -17,7 +17,7 @@ from extensions import db
 from models import Commune, Dossier, Draft
 from services.database import reads_only
 from services.desk import office
-from services.dossiers import supplement, tracking
+from services.dossiers import open_drafts, supplement, tracking
 from services.dossiers.tracking import status_json
 from services.identity import passkeys
 from services.identity.auth import citizen_required, current_citizen
@@ -81,6 +81,22 @@ def new_dossier():
         return redirect(url_for("citizen.home"))
     if group not in group_ids:
         return redirect(url_for("citizen.commune_landing", code=commune.code_str))
+    # One draft per intent: an unfinished one of this group is offered first.
+    waiting = (
+        []
+        if request.args.get("moi") == "1"
+        else open_drafts.unfinished(current_citizen().id, group)
+    )
+    started = [d for d in waiting if d.answered]
+    if waiting and not started:  # opened before, nothing typed: simply go on with it
+        return redirect(url_for("citizen.resume_draft", draft_id=waiting[0].id))
+    if started:
+        return render_template(
+            "citizen/continue_draft.html",
+            drafts=started,
+            group=next(g for g in _groups() if g["id"] == group),
+            new_url=url_for("citizen.new_dossier", xa=commune.code_str, nhom=group, moi="1"),
+        )
     return _wizard_shell(commune=commune, group=group, draft_id="")
 
 
@@ -118,22 +134,31 @@ def my_dossiers():
     dossiers = db.session.scalars(
         select(Dossier).where(Dossier.citizen_id == citizen.id).order_by(Dossier.id.desc())
     ).all()
-    drafts = db.session.scalars(
-        select(Draft)
-        .where(Draft.citizen_id == citizen.id, Draft.dossier_id.is_(None))
-        .order_by(Draft.updated_at.desc())
-    ).all()
     return render_template(
         "citizen/my_dossiers.html",
         dossiers=[status_json(d) for d in dossiers],
-        drafts=drafts,
-        groups={g["id"]: g for g in _groups()},
+        drafts=open_drafts.unfinished(citizen.id),
+        delete_form=FlaskForm(),
+        deleted=session.pop("deleted_draft", ""),
         phone=mask_phone(citizen.phone) if citizen.phone else "",  # the phone account
         identity=accounts.identity_of(citizen),
         vneid_available=vneid_client() is not None,
         vneid_notice=session.pop("vneid_notice", None),
         link_form=FlaskForm(),
     )
+
+
+@bp.post("/ho-so/nhap/<draft_id>/xoa")
+@citizen_required
+def delete_draft(draft_id: str):
+    """Delete an unfinished draft and its photos; the page then empties the
+    phone's copy too (static/js/device.js), or it would sync back."""
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    if not open_drafts.delete_draft(current_citizen().id, draft_id):
+        abort(404)
+    session["deleted_draft"] = draft_id
+    return redirect(url_for("citizen.my_dossiers"))
 
 
 @bp.get("/ho-so/<code>")

@@ -16,9 +16,10 @@ from __future__ import annotations
 import copy
 
 from domain import agencies, catalog_birth, catalog_death
+from domain.catalog_fills import FILLS
 from domain.personal_id import PROVINCE_BIRTH_CODES
 
-VERSION = "2026-11-25.1"
+VERSION = "2026-12-02.2"
 
 NOT_BEFORE = "1900-01-01"
 DEFAULT_MAX_LENGTH = {"text": 200, "textarea": 1000, "email": 254}
@@ -257,7 +258,10 @@ def _build() -> dict:
         "agencies": AGENCIES,
         "fees": FEES,
         "levels": LEVELS,
-        "groups": [catalog_birth.GROUP, catalog_death.GROUP],
+        "groups": [
+            {**group, "fills": FILLS.get(group["id"], [])}
+            for group in (catalog_birth.GROUP, catalog_death.GROUP)
+        ],
         "procedures": procedures,
         "sections": sections,
         "rules": [*catalog_birth.RULES, *catalog_death.RULES],

@@ -239,6 +239,8 @@ PROCEDURES: dict[str, dict] = {
     "dang-ky-khai-sinh": {
         "title": "Đăng ký khai sinh",
         "summary": "Cấp giấy khai sinh và số định danh cá nhân cho trẻ.",
+        "for": "Mọi trẻ sinh ra chưa được đăng ký khai sinh; nên làm trong 60 ngày kể từ "
+        "ngày sinh.",
         "agency": "tu-phap",
         "level": "toan-trinh",
         "fee": {"amount": 0, "text": _FREE_ON_TIME + _POSTAGE},
@@ -273,6 +275,8 @@ PROCEDURES: dict[str, dict] = {
     "dang-ky-thuong-tru": {
         "title": "Đăng ký thường trú",
         "summary": "Đăng ký nơi thường trú cho trẻ sau khi có giấy khai sinh.",
+        "for": "Chọn khi trẻ sẽ đăng ký thường trú: cùng cha, mẹ, hoặc ở nơi khác có chủ hộ "
+        "đồng ý.",
         "agency": "cong-an",
         "level": "toan-trinh",
         "fee": {"amount": 0,
@@ -292,6 +296,7 @@ PROCEDURES: dict[str, dict] = {
     "cap-the-bhyt": {
         "title": "Cấp thẻ bảo hiểm y tế cho trẻ dưới 6 tuổi",
         "summary": "Thẻ bảo hiểm y tế miễn phí cho trẻ dưới 6 tuổi.",
+        "for": "Chọn khi trẻ chưa đủ 6 tuổi và chưa có thẻ bảo hiểm y tế.",
         "agency": "bhxh",
         "level": "toan-trinh",
         "fee": {"amount": 0,
@@ -344,10 +349,21 @@ GROUP: dict = {
     "min": 2,
     "max": 3,
     "total_time": "3 ngày làm việc (5 ngày làm việc nếu phải xác minh nơi thường trú).",
-    "total_working_days": 3,
+    # The promised date (services.dossiers.submission.plan_deadlines): the latest
+    # of the chosen procedures' own dates, each linked procedure counted after
+    # the registration; the chain's legal total only binds when all of it is chosen.
+    "deadline": {
+        "rule": "Ngày hẹn trả kết quả là ngày muộn nhất của các thủ tục bạn chọn: đăng ký "
+        "khai sinh trong ngày làm việc, mỗi thủ tục liên thông tính thêm thời hạn của "
+        "thủ tục đó; chọn đủ ba thủ tục thì cả chuỗi là 3 ngày làm việc.",
+        "chain": ["dang-ky-khai-sinh", "dang-ky-thuong-tru", "cap-the-bhyt"],
+        "chain_working_days": 3,
+    },
     # Pages in order; sections_for() keeps those the chosen procedures need.
     "sections": ["nguoi-yeu-cau", "tre", "noi-sinh", "me", "cha", "ket-hon", "ban-sao",
                  "thuong-tru", "bhyt", "nhan-ket-qua"],
     "always_sections": ["nhan-ket-qua"],
+    # Procedures that may not be chosen together; none in this group.
+    "exclusive": [],
 }
 # fmt: on

@@ -255,6 +255,8 @@ PROCEDURES: dict[str, dict] = {
     "dang-ky-khai-tu": {
         "title": "Đăng ký khai tử",
         "summary": "Cấp trích lục khai tử.",
+        "for": "Người thân của người đã mất, hoặc người được ủy quyền; nên làm trong 15 "
+        "ngày kể từ ngày mất.",
         "agency": "tu-phap",
         "level": "toan-trinh",
         "fee": {"amount": 0,
@@ -279,6 +281,7 @@ PROCEDURES: dict[str, dict] = {
     "xoa-thuong-tru": {
         "title": "Xóa đăng ký thường trú",
         "summary": "Xóa tên người đã mất khỏi nơi thường trú.",
+        "for": "Chọn khi người mất có đăng ký thường trú.",
         "agency": "cong-an",
         "level": "toan-trinh",
         "fee": {"amount": 0, "text": "Không thu lệ phí."},
@@ -292,6 +295,8 @@ PROCEDURES: dict[str, dict] = {
         "title": "Trợ cấp mai táng",
         "summary": "Cho thân nhân của người đang đóng bảo hiểm xã hội, đang bảo lưu thời gian "
         "đóng hoặc đang hưởng lương hưu, trợ cấp bảo hiểm xã hội hằng tháng.",
+        "for": "Chọn khi người mất đang đóng hoặc đang bảo lưu thời gian đóng bảo hiểm xã "
+        "hội, hoặc đang hưởng lương hưu, trợ cấp bảo hiểm xã hội hằng tháng.",
         "agency": "bhxh",
         "level": "toan-trinh",
         "fee": {"amount": 0, "text": "Không mất phí."},
@@ -312,6 +317,9 @@ PROCEDURES: dict[str, dict] = {
         "summary": "Cho người lo mai táng đối tượng bảo trợ xã hội, người thuộc hộ nghèo, "
         "cận nghèo hoặc đối tượng chính sách không hưởng trợ cấp mai táng "
         "của bảo hiểm xã hội.",
+        "for": "Chọn khi người mất hưởng trợ cấp xã hội hằng tháng, thuộc hộ nghèo, cận "
+        "nghèo hoặc là người có công, và không được hưởng trợ cấp mai táng của bảo hiểm "
+        "xã hội.",
         "agency": "ldtbxh",
         "level": "mot-phan",
         "fee": {"amount": 0, "text": "Không mất phí."},
@@ -358,13 +366,29 @@ GROUP: dict = {
     "procedures": ["dang-ky-khai-tu", "xoa-thuong-tru", "tro-cap-mai-tang", "ho-tro-mai-tang"],
     "required": ["dang-ky-khai-tu"],
     "min": 2,
-    "max": 4,
+    "max": 3,  # of four: the two funeral procedures exclude each other
     "total_time": "Đăng ký khai tử trong ngày làm việc; các thủ tục khác theo thời hạn của "
     "từng thủ tục, tối đa 5 ngày làm việc.",
-    "total_working_days": 5,
+    # No total for the chain was found: the promised date is the latest of the
+    # chosen procedures' own dates (5 working days only when a funeral one is chosen).
+    "deadline": {
+        "rule": "Ngày hẹn trả kết quả là ngày muộn nhất của các thủ tục bạn chọn: đăng ký "
+        "khai tử trong ngày làm việc, mỗi thủ tục liên thông tính thêm thời hạn của "
+        "thủ tục đó (xóa thường trú 2 ngày, trợ cấp hoặc hỗ trợ mai táng 5 ngày làm việc).",
+        "chain": [],
+        "chain_working_days": None,
+    },
     "sections": ["nguoi-yeu-cau", "nguoi-mat", "tu-vong", "bao-tu", "ban-sao",
                  "xoa-thuong-tru", "an-tang", "tro-cap-mai-tang", "ho-tro-mai-tang",
                  "nguoi-nhan-tien", "nhan-ket-qua"],
     "always_sections": ["nhan-ket-qua"],
+    # Procedures that may not be chosen together, and why (the support's own
+    # text: it is for those without the social-insurance allowance).
+    "exclusive": [
+        {"procedures": ["tro-cap-mai-tang", "ho-tro-mai-tang"],
+         "message": "Chỉ chọn một trong hai: Trợ cấp mai táng hoặc Hỗ trợ chi phí mai táng. "
+         "Hỗ trợ chi phí mai táng chỉ dành cho người không được hưởng trợ cấp mai táng của "
+         "bảo hiểm xã hội. Hãy bỏ chọn một trong hai thủ tục."},
+    ],
 }
 # fmt: on

@@ -30,6 +30,7 @@ _ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 _TIME = re.compile(r"(?:[01][0-9]|2[0-3]):[0-5][0-9]")
 _INTEGER = re.compile(r"[0-9]{1,9}")
 _DIGITS = re.compile(r"[0-9]+")
+_GROUPING = re.compile(r"[ .\-]")
 _COMMUNE = re.compile(r"[0-9]{5}")
 _EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
 _PHONE_CHARS = re.compile(r"[0-9+().\-\s]+")
@@ -104,6 +105,9 @@ def check_selection(group_id: str, procedure_ids: object) -> str | None:
         if required not in procedure_ids:
             title = CATALOG["procedures"][required]["title"]
             return _format(MESSAGES["selection_required"], {"title": title})
+    for rule in group["exclusive"]:
+        if all(pid in procedure_ids for pid in rule["procedures"]):
+            return rule["message"]
     bounds = {"min": group["min"], "max": group["max"]}
     if len(procedure_ids) < group["min"]:
         return _format(MESSAGES["selection_too_few"], bounds)
@@ -218,7 +222,9 @@ def validate_field(field: dict, value: object, *, today: date | str) -> str | No
         return _message(field, "too_short", min=field["min_length"])
     if "digits" in field:
         low, high = field["digits"]
-        if not (_DIGITS.fullmatch(text) and low <= len(text) <= high):
+        # Grouped as printed on a bank card or book: "1903 6677 8899" is digits.
+        digits = _GROUPING.sub("", text)
+        if not (_DIGITS.fullmatch(digits) and low <= len(digits) <= high):
             key = "digits_exact" if low == high else "digits_invalid"
             return _message(field, key, min=low, max=high)
     check = _CHECKS.get(kind)

@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from extensions import db
@@ -17,6 +17,10 @@ class Citizen(db.Model):
     phone: Mapped[str | None] = mapped_column(String(16), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_sign_in_at: Mapped[datetime | None]
+    # The citizen's own details and recent communes, kept only with consent
+    # (services/identity/profile.py); both emptied by "Xoá thông tin đã lưu".
+    profile: Mapped[dict | None] = mapped_column(JSON)
+    profile_consent_at: Mapped[datetime | None]
 
     identity: Mapped["VneidIdentity | None"] = relationship(  # noqa: F821
         back_populates="citizen", uselist=False

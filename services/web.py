@@ -126,6 +126,14 @@ def asset_url(path: str) -> str:
     return url_for("static", filename=path, v=_asset_hash(path))
 
 
+def vn_clock(value) -> str:
+    """Hour and minute in Vietnam: when a code was sent, said to the citizen."""
+    from domain.clock import VN_TZ
+    from models.base import as_utc
+
+    return as_utc(value).astimezone(VN_TZ).strftime("%H:%M")
+
+
 def vn_time(value) -> str:
     from domain.clock import VN_TZ
     from models.base import as_utc
@@ -227,6 +235,17 @@ def init_app(app: Flask) -> None:
     app.after_request_funcs.setdefault(None, []).insert(0, retry_after_header)
     app.jinja_env.globals["asset_url"] = asset_url
     app.jinja_env.filters["vn_time"] = vn_time
+
+    @app.context_processor
+    def signed_in_citizen():
+        # Every page's header offers "Hồ sơ của tôi" to a signed-in citizen, not
+        # only the pages whose view happened to look the citizen up already.
+        def signed_in() -> bool:
+            from services.identity.auth import current_citizen
+
+            return current_citizen() is not None
+
+        return {"citizen_signed_in": signed_in}
 
     @app.after_request
     def security_headers(response):

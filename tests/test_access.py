@@ -25,6 +25,7 @@ PUBLIC = {"static", "citizen.commune_landing", "api.commune", "counter.show", "c
 # office dossier. upload_id follows the draft or the dossier.
 CASES = {
     "citizen.resume_draft": "draft",
+    "citizen.delete_draft": "draft",
     "citizen.dossier_page": "dossier",
     "citizen.supplement_page": "dossier",
     "citizen.withdraw": "dossier",

@@ -17,6 +17,7 @@ from blueprints.api import (  # noqa: E402, F401
     dossiers,
     drafts,
     passkeys,
+    profile,
     supplement,
     uploads,
 )

@@ -85,8 +85,12 @@ def plan_deadlines(group_id: str, procedure_ids: list[str], received_at: datetim
         per_procedure[pid] = due_date(received_at, base + procedure_days(pid))
     group = next(g for g in CATALOG["groups"] if g["id"] == group_id)
     overall = max(per_procedure.values())
-    if group.get("total_working_days") is not None:
-        overall = max(overall, due_date(received_at, int(group["total_working_days"])))
+    # The group's legal total is for its whole chain: applied to two of four
+    # procedures it promised a week for what is due in two days.
+    rule = group["deadline"]
+    chain = rule["chain"]
+    if chain and rule["chain_working_days"] is not None and set(chain) <= set(procedure_ids):
+        overall = max(overall, due_date(received_at, int(rule["chain_working_days"])))
     return per_procedure, overall
 
 

@@ -28,7 +28,7 @@ from extensions import db
 from models import Notification, OtpChallenge, PhoneCodeFailures
 from models.base import utcnow
 from services.messages.sms import SmsError
-from services.web import vn_time, wait_text
+from services.web import vn_clock, vn_time, wait_text
 
 HOUR = timedelta(hours=1)
 
@@ -61,13 +61,51 @@ def _latest(phone: str, purpose: str, draft_id: str | None) -> OtpChallenge | No
     return db.session.scalars(query.order_by(OtpChallenge.id.desc()).limit(1)).first()
 
 
+def _usable(challenge: OtpChallenge | None) -> bool:
+    return (
+        challenge is not None
+        and challenge.used_at is None
+        and challenge.attempts < current_app.config["OTP_MAX_ATTEMPTS"]
+        and utcnow() <= challenge.expires_at
+    )
+
+
 def seconds_until_resend(phone: str, purpose: str, draft_id: str | None = None) -> int:
+    """The wait before a new code, 0 when one may be sent now.
+
+    The wait only guards a code still waiting to be typed: once it is used
+    (signed in from Zalo, then again in the browser), spent or expired, the
+    citizen would otherwise wait for nothing, told to type a code that no
+    longer opens anything. The per-hour cap still counts every code.
+    """
     latest = _latest(phone, purpose, draft_id)
-    if latest is None:
+    if not _usable(latest):
         return 0
     wait = current_app.config["OTP_RESEND_SECONDS"]
     elapsed = (utcnow() - latest.created_at).total_seconds()
     return max(0, int(wait - elapsed + 0.999))
+
+
+@dataclass
+class CodeState:
+    """What the code page may truthfully say about the phone's latest code."""
+
+    sent_at: datetime | None
+    expires_at: datetime | None
+    usable: bool
+    used: bool
+    resend_after: int
+
+
+def code_state(phone: str, purpose: str, draft_id: str | None = None) -> CodeState:
+    latest = _latest(phone, purpose, draft_id)
+    return CodeState(
+        sent_at=latest.created_at if latest else None,
+        expires_at=latest.expires_at if latest else None,
+        usable=_usable(latest),
+        used=bool(latest and latest.used_at),
+        resend_after=seconds_until_resend(phone, purpose, draft_id),
+    )
 
 
 def _seconds_until(moment: datetime) -> int:
@@ -137,8 +175,12 @@ def issue_code(phone: str, purpose: str, draft_id: str | None = None) -> None:
         raise _locked_error(until)
     wait = seconds_until_resend(phone, purpose, draft_id)
     if wait:
+        sent = _latest(phone, purpose, draft_id).created_at
         raise OtpError(
-            "too_soon", f"Mã vừa được gửi. Hãy đợi {wait} giây rồi bấm gửi lại mã.", wait
+            "too_soon",
+            f"Chưa gửi mã mới: mã trước đã được gửi lúc {vn_clock(sent)} và vẫn còn dùng được. "
+            f"Hãy nhập mã trong tin nhắn đó, hoặc đợi {wait} giây rồi bấm “Gửi lại mã”.",
+            wait,
         )
     now = utcnow()
     # Codes sent, not asked for: a failed SMS's row is deleted below.
@@ -239,8 +281,16 @@ def verify_code(
     if until is not None:
         raise _locked_error(until)
     challenge = _latest(phone, purpose, draft_id)
-    if challenge is None or challenge.used_at is not None:
-        raise OtpError("none", "Chưa có mã nào đang chờ. Hãy bấm “Gửi mã” để nhận mã mới.")
+    if challenge is None:
+        raise OtpError(
+            "none", "Chưa có mã nào được gửi đến số này. Hãy bấm “Gửi lại mã” để nhận mã."
+        )
+    if challenge.used_at is not None:
+        raise OtpError(
+            "used",
+            f"Mã gửi lúc {vn_clock(challenge.created_at)} đã được dùng rồi; mỗi mã chỉ dùng "
+            "một lần. Hãy bấm “Gửi lại mã” để nhận mã mới.",
+        )
     max_attempts = current_app.config["OTP_MAX_ATTEMPTS"]
     exhausted = OtpError(
         "locked", "Bạn đã nhập sai quá nhiều lần. Hãy bấm “Gửi lại mã” để nhận mã mới."

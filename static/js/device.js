@@ -6,7 +6,7 @@ import {
   events, LABELS, processOutbox, provideAssertion, provideCode, resendCode, sendNow,
 } from './outbox.js';
 import { confirmSubmission, problemText } from './passkeys.js';
-import { all } from './store.js';
+import { all, byDraft, remove } from './store.js';
 
 // The outbox item waits for the citizen's passkey: no SMS is sent for it.
 function passkeyForm(item) {
@@ -96,7 +96,9 @@ export async function renderDevice(container, { only } = {}) {
   const items = outbox
     .filter((i) => !only || i.draft_id === only)
     .sort((a, b) => b.created - a.created);
-  const open = drafts.filter((d) => !queued.has(d.id) && !d.submitted && !only);
+  // Drafts the server already lists on this page are not listed twice.
+  const listed = (id) => !!document.querySelector(`[data-server-draft="${CSS.escape(id)}"]`);
+  const open = drafts.filter((d) => !queued.has(d.id) && !d.submitted && !only && !listed(d.id));
   hideQueuedDrafts(outbox);
   // Every worker or tab announces every change; redrawing for nothing would
   // close the phone's keyboard and wipe a code being typed. So nothing is
@@ -127,8 +129,36 @@ export async function renderDevice(container, { only } = {}) {
   if (open.length) {
     add(container, el('h2', {}, 'Đang khai trên điện thoại này'), el('ul', { class: 'results' },
       open.map((d) => el('li', {}, el('a', { href: `/ho-so/nhap/${d.id}` },
-        d.title || 'Hồ sơ', el('span', {}, 'Tiếp tục khai'))))));
+        `${d.title || 'Hồ sơ'}: ${personOf(d)}`, el('span', {}, 'Tiếp tục khai'))))));
   }
+}
+
+// Whose dossier a draft is, as services/dossiers/open_drafts.py says it.
+function personOf(d) {
+  const a = d.answers || {};
+  const [word, parts] = d.group_id === 'khai-sinh'
+    ? ['Trẻ', ['tre.ho', 'tre.chu_dem', 'tre.ten']] : ['Người mất', ['nguoi-mat.ho_ten']];
+  const name = parts.map((k) => (a[k] || '').trim()).filter(Boolean).join(' ');
+  return `${word}: ${name || 'chưa khai tên'}`;
+}
+
+// A draft deleted on the server goes from this phone too, photos included:
+// left here, the next sync would put it back.
+async function forgetDeleted() {
+  const node = document.querySelector('[data-deleted-draft]');
+  if (!node) return;
+  const id = node.dataset.deletedDraft;
+  for (const photo of await byDraft(id)) await remove('photos', photo.client_id);
+  await remove('drafts', id);
+}
+
+for (const form of document.querySelectorAll('form[data-delete-draft]')) {
+  form.addEventListener('submit', (event) => {
+    const what = form.closest('li')?.querySelector('a')?.firstChild?.textContent || 'hồ sơ này';
+    if (!window.confirm(`Xoá ${what}? Thông tin và ảnh đã khai sẽ mất, không lấy lại được.`)) {
+      event.preventDefault();
+    }
+  });
 }
 
 // A redrawn item keeps what was being typed in it, and the focus.
@@ -158,7 +188,8 @@ export function watchDevice(container, options) {
   return draw;
 }
 
+const forgotten = forgetDeleted().catch(() => {});
 for (const node of document.querySelectorAll('[data-device]')) {
-  watchDevice(node);
+  forgotten.then(() => watchDevice(node));
   if (navigator.onLine) processOutbox().catch(() => {});
 }

@@ -72,6 +72,15 @@ function choiceField(catalog, field, key, value, error) {
   );
 }
 
+// Communes chosen already (earlier in this dossier, or kept with the account):
+// offered first, one tap each, instead of searching the same name again.
+let recentCommunes = [];
+export function setRecentCommunes(list) {
+  recentCommunes = list;
+}
+
+const lowerFirst = (text) => text.charAt(0).toLowerCase() + text.slice(1);
+
 function communeField(field, key, value, error, communeLabels) {
   const id = fieldId(key);
   const hidden = el('input', { type: 'hidden', name: key, value: value || '' });
@@ -95,20 +104,14 @@ function communeField(field, key, value, error, communeLabels) {
       list.hidden = q.length < 2;
       if (q.length < 2) return;
       try {
-        const results = await searchCommunes(q);
+        // The citizen's own communes first among the matches.
+        const mine = new Set(recentCommunes.map((c) => c.code));
+        const found = await searchCommunes(q);
+        const results = [...found.filter((c) => mine.has(c.code)),
+          ...found.filter((c) => !mine.has(c.code))];
         list.replaceChildren(
           ...results.map((c) =>
-            el('li', {}, el('button', {
-              type: 'button',
-              onclick: () => {
-                hidden.value = c.code;
-                communeLabels[c.code] = c.label;
-                showChosen(c.label);
-                search.value = '';
-                list.hidden = true;
-                hidden.dispatchEvent(new Event('change', { bubbles: true }));
-              },
-            }, c.label)),
+            el('li', {}, el('button', { type: 'button', onclick: () => choose(c) }, c.label)),
           ),
         );
         if (!results.length) list.append(el('li', { class: 'hint' }, 'Không tìm thấy. Hãy gõ lại tên.'));
@@ -117,13 +120,26 @@ function communeField(field, key, value, error, communeLabels) {
       }
     }, 250);
   });
+  const choose = (c) => {
+    hidden.value = c.code;
+    communeLabels[c.code] = c.label;
+    showChosen(c.label);
+    search.value = '';
+    list.hidden = true;
+    hidden.dispatchEvent(new Event('change', { bubbles: true }));
+  };
+  const quick = recentCommunes.length ? el('div', { class: 'quick-picks' },
+    recentCommunes.map((c) => el('button', {
+      type: 'button', class: 'button secondary', onclick: () => choose(c),
+      'aria-label': `Chọn ${c.label} cho ${lowerFirst(labelText(field))}`,
+    }, c.label))) : null;
   return el(
     'div',
     { class: 'field' + (error ? ' field-error' : '') },
     el('label', { for: id }, labelText(field)),
     field.hint && el('p', { class: 'hint', id: id + '-hint' }, field.hint),
     error && el('p', { class: 'error', id: id + '-error' }, error),
-    chosen, search, list, hidden,
+    chosen, quick, search, list, hidden,
   );
 }
 

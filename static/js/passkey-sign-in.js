@@ -4,7 +4,8 @@
 import { api } from './api.js';
 import { autofillAvailable, get, problemText, supported } from './passkeys.js';
 
-const box = document.querySelector('[data-passkey-sign-in]');
+const shown = document.querySelectorAll('[data-passkey-sign-in]');
+const unusable = document.querySelector('[data-passkey-unusable]');
 const field = document.querySelector('input[autocomplete$="webauthn"]');
 const error = document.querySelector('[data-passkey-error]');
 let autofill = null; // the waiting autofill request, cancelled before any other
@@ -30,10 +31,19 @@ async function withButton(button) {
     const options = await api('POST', '/passkeys/sign-in-options');
     await finish(await get(options));
   } catch (e) {
-    show(e);
+    // Tapped by the citizen: never a silent grey button. A phone without a
+    // passkey of ours answers like a cancelled one (NotAllowedError).
+    show(e.name === 'NotAllowedError' || e.name === 'AbortError' ? NONE_HERE : e);
     button.disabled = false;
   }
 }
+
+const NONE_HERE = {
+  status: 0,
+  message: 'Chưa đăng nhập được bằng khóa đăng nhập: bạn đã huỷ, đã hết thời gian, hoặc ' +
+    'điện thoại này chưa có khóa đăng nhập của tài khoản nào. Hãy dùng tài khoản số điện ' +
+    'thoại bên trên để nhận mã SMS.',
+};
 
 async function withAutofill() {
   if (!field || !(await autofillAvailable())) return;
@@ -47,9 +57,10 @@ async function withAutofill() {
   }
 }
 
-if (box && supported()) {
-  box.hidden = false;
-  const button = box.querySelector('button');
+if (shown.length && supported()) {
+  for (const node of shown) node.hidden = false;
+  if (unusable) unusable.hidden = true;
+  const button = document.querySelector('button[data-passkey-sign-in]');
   button.addEventListener('click', () => withButton(button));
 }
 withAutofill();

@@ -98,6 +98,9 @@ export function checkSelection(catalog, groupId, procedureIds) {
       return format(m.selection_required, { title: catalog.procedures[required].title });
     }
   }
+  for (const rule of group.exclusive) {
+    if (rule.procedures.every((id) => procedureIds.includes(id))) return rule.message;
+  }
   const bounds = { min: group.min, max: group.max };
   if (procedureIds.length < group.min) return format(m.selection_too_few, bounds);
   if (procedureIds.length > group.max) return format(m.selection_too_many, bounds);
@@ -262,7 +265,8 @@ export function validateField(catalog, field, value, today) {
   }
   if (field.digits) {
     const [low, high] = field.digits;
-    if (!(DIGITS.test(text) && low <= text.length && text.length <= high)) {
+    const digits = text.replace(/[ .-]/g, ''); // grouped as printed: "1903 6677 8899"
+    if (!(DIGITS.test(digits) && low <= digits.length && digits.length <= high)) {
       const key = low === high ? 'digits_exact' : 'digits_invalid';
       return message(catalog, field, key, { min: low, max: high });
     }

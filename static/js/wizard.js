@@ -4,7 +4,7 @@
 import { api, newId, setCsrf } from './api.js';
 import { add, clock, el, errorSummary } from './dom.js';
 import { watchDevice } from './device.js';
-import { optionsOf, readFields, renderField } from './fields.js';
+import { optionsOf, readFields, renderField, setRecentCommunes } from './fields.js';
 import { enqueue, events as outboxEvents, processOutbox, retryDelay } from './outbox.js';
 import { confirmSubmission, problemText, supported } from './passkeys.js';
 import { photoPage } from './photos.js';
@@ -13,7 +13,7 @@ import { syncDraft } from './sync.js';
 
 const root = document.getElementById('wizard');
 const RETURN = '~kt'; // suffix: go back to the check page after a change
-let catalog, rules, draft, account;
+let catalog, rules, draft, account, profile;
 const vouched = JSON.parse(root.dataset.vouched || '{}');
 const communeLabels = {};
 if (root.dataset.csrf) setCsrf(root.dataset.csrf);
@@ -23,6 +23,7 @@ const localToday = () => {
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 };
 const group = () => catalog.groups.find((g) => g.id === draft.group_id);
+const lowerFirst = (text) => text.charAt(0).toLowerCase() + text.slice(1);
 const showDate = (v) => (/^\d{4}-\d{2}-\d{2}$/.test(v) ? v.split('-').reverse().join('/') : v);
 const attachments = () =>
   rules.attachmentsFor(catalog, draft.group_id, draft.procedure_ids, draft.answers);
@@ -137,29 +138,44 @@ function frame(step, title, body, { wide = false } = {}) {
 function proceduresPage(step, problem) {
   const g = group();
   const form = el('form', { novalidate: true });
+  // Who each procedure is for, and what it may not be chosen with: only the
+  // required one is ticked, the citizen ticks what fits their case.
+  const excludedBy = (pid) => g.exclusive
+    .filter((rule) => rule.procedures.includes(pid))
+    .flatMap((rule) => rule.procedures.filter((other) => other !== pid));
   const options = g.procedures.map((pid) => {
     const p = catalog.procedures[pid];
     const required = g.required.includes(pid);
+    const others = excludedBy(pid).map((o) => catalog.procedures[o].title);
     return el('label', { class: 'option choice' },
       el('input', {
         type: 'checkbox', name: 'thu-tuc', value: pid, id: 'p-' + pid,
         checked: required || draft.procedure_ids.includes(pid), disabled: required,
+        // Named by its title alone; who it is for is read after it.
+        'aria-labelledby': 'pt-' + pid, 'aria-describedby': 'pd-' + pid,
       }),
-      el('span', {}, el('strong', {}, p.title),
-        `${catalog.agencies[p.agency].name}. ${p.processing.text} ${p.fee.text}`,
-        required ? ' (bắt buộc trong nhóm này)' : ''));
+      el('span', { id: 'pd-' + pid }, el('strong', { id: 'pt-' + pid }, p.title),
+        el('span', { class: 'for' }, required ? 'Bắt buộc trong nhóm này. ' + p.for : p.for),
+        others.length ? el('span', { class: 'for' }, `Không chọn cùng với ${others.join(', ')}.`) : null,
+        el('span', { class: 'hint' },
+          `${catalog.agencies[p.agency].name}. ${p.processing.text} ${p.fee.text}`)));
   });
   add(form,
     el('p', {}, g.description),
     problem && el('p', { class: 'error', role: 'alert' }, problem),
     el('fieldset', {}, el('legend', { class: 'hint' }, 'Chọn các thủ tục cần làm cùng lúc'), options),
+    el('p', { class: 'hint' }, g.deadline.rule),
     el('button', { class: 'button', type: 'submit' }, 'Tiếp tục'));
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     const chosen = g.procedures.filter(
       (pid) => g.required.includes(pid) || form.querySelector('#p-' + pid).checked);
     const error = rules.checkSelection(catalog, draft.group_id, chosen);
-    if (error) return proceduresPage(step, error);
+    if (error) {
+      proceduresPage(step, error);
+      root.querySelector('[role="alert"]')?.focus();
+      return;
+    }
     draft.procedure_ids = chosen;
     const next = nextOf(step);
     await setMeta({ procedure_ids: chosen, step: next });
@@ -173,7 +189,14 @@ function sectionPage(step, sectionId, errors = {}) {
   const form = el('form', { novalidate: true });
   const keyOf = (f) => `${sectionId}.${f.id}`;
   const allKeys = section.fields.map(keyOf);
-  const prefill = (f) => (f.prefill === 'account.phone' && account ? account.phone : '');
+  // The account's phone, the citizen's kept details (with consent), and the
+  // catalog's default (Vietnamese nationality, so ethnicity shows at once).
+  const prefill = (f) => {
+    if (f.prefill === 'account.phone' && account) return account.phone;
+    const kept = profile?.answers?.[keyOf(f)];
+    if (kept) return kept;
+    return f.default ?? '';
+  };
   // What the e-ID vouched for fills the field; a "fixed" one is not editable
   // (the server refuses a change too), a parent's only when the citizen is
   // that parent of the child.
@@ -190,6 +213,7 @@ function sectionPage(step, sectionId, errors = {}) {
   };
   // Every field is rendered once; answers only show or hide the conditional
   // ones, so nothing the citizen is typing is ever replaced under the finger.
+  setRecentCommunes(recentCommunes());
   const nodes = section.fields.map((f) =>
     renderField(catalog, f, keyOf(f), valueOf(f), errors[keyOf(f)], communeLabels));
   section.fields.forEach((f, i) => {
@@ -203,6 +227,8 @@ function sectionPage(step, sectionId, errors = {}) {
       : 'Lấy từ VNeID. Bạn sửa được nếu số này đã đổi.'));
   });
   const current = () => ({ ...draft.answers, ...readFields(form, allKeys) });
+  const own = sectionId === PROFILE_SECTION;
+  const keep = own ? el('input', { type: 'checkbox', id: 'luu-thong-tin', checked: !!profile?.consent }) : null;
   const visibleKeys = () => rules.visibleFields(catalog, sectionId, current()).map(keyOf);
   const applyVisibility = () => {
     const visible = new Set(visibleKeys());
@@ -211,8 +237,15 @@ function sectionPage(step, sectionId, errors = {}) {
   add(form,
     section.intro && el('p', {}, section.intro),
     errorSummary(errors, {}),
+    profile?.consent && own
+      ? el('p', { class: 'notice' }, 'Đã điền sẵn thông tin bạn lưu lần trước. Hãy kiểm tra lại.') : null,
+    fillButtons(step, sectionId),
     nodes,
-    el('button', { class: 'button', type: 'submit' }, 'Tiếp tục'));
+    own ? el('div', { class: 'field' }, el('label', { class: 'option', for: 'luu-thong-tin' }, keep,
+      'Lưu thông tin của tôi (trừ số điện thoại đã có) để lần sau không phải gõ lại. ' +
+      'Bỏ chọn để xoá thông tin đã lưu.')) : null,
+    el('button', { class: 'button', type: 'submit' }, 'Tiếp tục'),
+    privacyNote());
   // Typing is saved as it happens: a closed tab keeps every keystroke.
   form.addEventListener('input', (event) => {
     if (event.target.name) setAnswers(readFields(form, [event.target.name]));
@@ -231,12 +264,87 @@ function sectionPage(step, sectionId, errors = {}) {
       document.querySelector('.error-summary')?.focus();
       return;
     }
+    if (own) await keepProfile(keep.checked);
     const next = nextOf(step);
     await setMeta({ step: next });
     go(next);
   });
   applyVisibility();
   frame(step, section.title, form);
+}
+
+// ---- the citizen's kept details (services/identity/profile.py) ------------
+const PROFILE_SECTION = 'nguoi-yeu-cau';
+
+function privacyNote() {
+  return el('p', { class: 'hint privacy' },
+    'Thông tin trong hồ sơ chỉ dùng để giải quyết hồ sơ, chỉ cán bộ các cơ quan giải quyết ' +
+    'thấy (Nghị định 13/2023/NĐ-CP, Luật Bảo vệ dữ liệu cá nhân 2025). ',
+    el('a', { href: '/tai-khoan/du-lieu' }, 'Xem và xoá dữ liệu của bạn'));
+}
+
+async function loadProfile() {
+  try {
+    const fresh = await api('GET', '/account/profile');
+    await put('meta', { key: 'profile', ...fresh });
+    return fresh;
+  } catch {
+    return (await get('meta', 'profile')) || null; // offline: what this phone kept
+  }
+}
+
+// Kept only when the box is ticked; unticked, what was kept is deleted.
+async function keepProfile(wanted) {
+  if (!wanted && !profile?.consent) return;
+  const answers = {};
+  for (const f of catalog.sections[PROFILE_SECTION].fields) {
+    const key = `${PROFILE_SECTION}.${f.id}`;
+    if (f.type !== 'phone' && draft.answers[key]) answers[key] = draft.answers[key];
+  }
+  try {
+    profile = wanted
+      ? await api('PUT', '/account/profile', { answers })
+      : await api('DELETE', '/account/profile');
+    await put('meta', { key: 'profile', ...profile });
+  } catch {
+    // offline or refused: the dossier goes on; the box is offered again next time
+  }
+}
+
+// Communes already chosen in this dossier, then those kept with the account.
+function recentCommunes() {
+  const seen = new Map();
+  for (const [key, value] of Object.entries(draft.answers)) {
+    const field = rules.getField(catalog, key);
+    if (field && field.type === 'commune' && value && communeLabels[value]) {
+      seen.set(value, { code: value, label: communeLabels[value] });
+    }
+  }
+  for (const c of profile?.communes || []) if (!seen.has(c.code)) seen.set(c.code, c);
+  return [...seen.values()].slice(0, 3);
+}
+
+// Facts typed once (domain/catalog_fills.py): a button copies answers given
+// on an earlier page into this one, where they are shown and can be changed.
+function fillButtons(step, sectionId) {
+  const offers = (group().fills || []).filter((offer) => offer.section === sectionId &&
+    (!offer.when || rules.conditionHolds(offer.when, draft.answers[offer.when.field] ?? '')));
+  if (!offers.length) return null;
+  return el('div', { class: 'fills' }, offers.map((offer) => el('button', {
+    class: 'button secondary', type: 'button',
+    onclick: async () => {
+      const values = {};
+      for (const [target, source] of Object.entries(offer.fill)) {
+        const value = typeof source === 'string' ? draft.answers[source] ?? '' : source.value;
+        if (value) values[target] = value;
+        const field = rules.getField(catalog, target);
+        if (value && field && field.type === 'commune') await communeLabel(value);
+      }
+      await setAnswers(values);
+      sectionPage(step, sectionId);
+      saved.textContent = 'Đã điền sẵn. Hãy kiểm tra lại trước khi bấm Tiếp tục.';
+    },
+  }, offer.label)));
 }
 
 async function attachmentPage(step, attachmentId) {
@@ -331,9 +439,13 @@ async function checkPage(step) {
       el('h2', {}, 'Cần sửa trước khi nộp'), el('ul', {}, items)));
   }
   add(body, el('h2', {}, 'Thủ tục'), el('dl', { class: 'summary' },
-    el('dt', {}, 'Nơi nộp', el('a', { class: 'change', href: `/x/${draft.commune_code}` }, 'Thay đổi')),
+    el('dt', {}, 'Nơi nộp', el('a', {
+      class: 'change', href: `/x/${draft.commune_code}`, 'aria-label': 'Thay đổi nơi nộp',
+    }, 'Thay đổi')),
     el('dd', {}, draft.commune_label || await communeLabel(draft.commune_code)),
-    el('dt', {}, 'Các thủ tục', el('a', { class: 'change', href: '#thu-tuc' }, 'Thay đổi')),
+    el('dt', {}, 'Các thủ tục', el('a', {
+      class: 'change', href: '#thu-tuc', 'aria-label': 'Thay đổi các thủ tục',
+    }, 'Thay đổi')),
     el('dd', {}, draft.procedure_ids.map((p) => catalog.procedures[p].title).join('; '))));
   for (const sectionId of rules.sectionsFor(catalog, draft.group_id, draft.procedure_ids)) {
     const fields = rules.visibleFields(catalog, sectionId, draft.answers);
@@ -342,7 +454,9 @@ async function checkPage(step) {
     for (const f of fields) {
       rows.push(
         el('dt', {}, f.label, el('a', {
-          class: 'change', href: `#s/${sectionId}${RETURN}`, 'aria-label': `Thay đổi ${f.label}`,
+          class: 'change', href: `#s/${sectionId}${RETURN}`,
+          // The page's name too: "Họ, chữ đệm và tên" is asked of mother and father.
+          'aria-label': `Thay đổi ${lowerFirst(f.label)} (${catalog.sections[sectionId].title})`,
         }, 'Thay đổi')),
         el('dd', {}, await display(f, draft.answers[`${sectionId}.${f.id}`])));
     }
@@ -352,7 +466,9 @@ async function checkPage(step) {
   for (const a of attachments()) {
     const count = (await pagesFor(a.id)).length;
     rows.push(
-      el('dt', {}, a.title, el('a', { class: 'change', href: `#a/${a.id}${RETURN}` }, 'Thay đổi')),
+      el('dt', {}, a.title, el('a', {
+        class: 'change', href: `#a/${a.id}${RETURN}`, 'aria-label': `Thay đổi ảnh ${lowerFirst(a.title)}`,
+      }, 'Thay đổi')),
       el('dd', {}, count ? `${count} trang` : a.required ? 'Chưa có ảnh' : 'Không nộp'));
   }
   add(body, el('h2', {}, 'Ảnh giấy tờ'), el('dl', { class: 'summary' }, rows),
@@ -563,6 +679,13 @@ function fromServer(server) {
   };
 }
 
+class NoDossier extends Error {
+  constructor() {
+    super('Chưa chọn hồ sơ nào để khai. Hãy mở đường dẫn (mã QR) của xã rồi chọn việc cần làm, ' +
+      'hoặc mở “Hồ sơ của tôi” để tiếp tục hồ sơ đang khai dở.');
+  }
+}
+
 async function openDraft() {
   const pathId = (location.pathname.match(/^\/ho-so\/nhap\/([0-9a-f-]{36})$/) || [])[1];
   const id = root.dataset.draft || pathId;
@@ -576,9 +699,10 @@ async function openDraft() {
   }
   const params = new URLSearchParams(location.search);
   const g = catalog.groups.find((x) => x.id === (root.dataset.group || params.get('nhom')));
+  if (!g) throw new NoDossier(); // e.g. the app shell opened by its own address
   const fresh = {
     id: newId(), commune_code: root.dataset.commune || params.get('xa'),
-    commune_label: root.dataset.communeLabel || '', group_id: g.id, procedure_ids: g.procedures,
+    commune_label: root.dataset.communeLabel || '', group_id: g.id, procedure_ids: [...g.required],
     step: 'thu-tuc', title: g.title, answers: {}, edited_at: {}, sent_at: {},
     meta_edited: Date.now(), meta_sent: 0, on_server: false, server_uploads: [],
   };
@@ -609,11 +733,16 @@ async function start() {
       });
     }
     account = await get('meta', 'account');
+    profile = await loadProfile();
+    for (const c of profile?.communes || []) communeLabels[c.code] = c.label;
     draft = await openDraft();
   } catch (e) {
+    // Only our own words reach the citizen, never a browser's English script error.
+    const ours = e.offline || e instanceof NoDossier || typeof e.status === 'number';
     root.replaceChildren(el('p', { class: 'error', role: 'alert' }, e.offline
       ? 'Hồ sơ này chưa được lưu trên điện thoại này, nên cần có mạng để mở lần đầu.'
-      : e.message),
+      : ours ? e.message : 'Chưa mở được biểu mẫu. Hãy tải lại trang; nếu vẫn lỗi, hãy liên hệ cán bộ xã.'),
+    e instanceof NoDossier ? el('a', { class: 'button', href: '/ho-so' }, 'Hồ sơ của tôi') : null,
     el('a', { class: 'button', href: location.href }, 'Thử lại'));
     return;
   }

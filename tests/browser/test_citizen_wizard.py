@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from extensions import db
 from models import Dossier, Upload
-from tests.browser.walk import fill_section, sign_in, walk_wizard
+from tests.browser.walk import choose_procedures, fill_section, sign_in, walk_wizard
 from tests.domain.sample_answers import valid_birth_answers, valid_death_answers
 
 
@@ -55,7 +55,7 @@ def test_a_future_birth_date_is_stopped_on_its_page_with_a_message(phone_page, l
     page.goto("/x/05665")
     page.get_by_role("link", name="Liên thông khai sinh").click()
     sign_in(page, live_app)
-    page.get_by_role("button", name="Tiếp tục").click()
+    choose_procedures(page)
     answers = valid_birth_answers()
     first_section = page.locator("h1").inner_text()
     assert first_section
@@ -81,7 +81,7 @@ def test_answers_survive_closing_the_tab_and_resume_where_left(phone_page, live_
     page.goto("/x/05665")
     page.get_by_role("link", name="Liên thông khai sinh").click()
     sign_in(page, live_app)
-    page.get_by_role("button", name="Tiếp tục").click()
+    choose_procedures(page)
     answers = valid_birth_answers()
     from domain import validation
 

@@ -11,7 +11,7 @@ from extensions import db
 from models import Dossier, Upload
 from tests.browser.conftest import PHONE
 from tests.browser.offline import Network, device, new_version_active, wait_for_worker
-from tests.browser.walk import fill_section, photo, sign_in
+from tests.browser.walk import choose_procedures, fill_section, photo, sign_in
 from tests.chromium import CHROMIUM, CHROMIUM_ARGS
 from tests.conftest import last_code
 from tests.domain.sample_answers import valid_birth_answers
@@ -33,7 +33,7 @@ def start_group_one(page, app):
     sign_in(page, app)
     expect(page.get_by_role("heading", name="Bạn cần làm những thủ tục nào?")).to_be_visible()
     wait_for_worker(page)
-    page.get_by_role("button", name="Tiếp tục").click()
+    choose_procedures(page, "khai-sinh", PROCEDURES)
 
 
 def fill_pages(page, section_ids, answers):

@@ -61,7 +61,7 @@ def test_the_two_linked_groups_and_their_procedures():
         "ho-tro-mai-tang",
     ]
     assert (GROUPS["khai-sinh"]["min"], GROUPS["khai-sinh"]["max"]) == (2, 3)
-    assert (GROUPS["khai-tu"]["min"], GROUPS["khai-tu"]["max"]) == (2, 4)
+    assert (GROUPS["khai-tu"]["min"], GROUPS["khai-tu"]["max"]) == (2, 3)
 
 
 @pytest.mark.parametrize("group", CATALOG["groups"], ids=lambda g: g["id"])

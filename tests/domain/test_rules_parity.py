@@ -213,8 +213,8 @@ CHOICES = [
     ("khai-sinh", ["dang-ky-khai-sinh", "dang-ky-thuong-tru"]),
     ("khai-sinh", ["cap-the-bhyt", "dang-ky-khai-sinh"]),
     ("khai-tu", ["dang-ky-khai-tu", "xoa-thuong-tru"]),
-    ("khai-tu", ["dang-ky-khai-tu", "tro-cap-mai-tang", "ho-tro-mai-tang"]),
-    ("khai-tu", DEATH_PROCEDURES),
+    ("khai-tu", ["dang-ky-khai-tu", "xoa-thuong-tru", "ho-tro-mai-tang"]),
+    ("khai-tu", ["dang-ky-khai-tu", "xoa-thuong-tru", "tro-cap-mai-tang"]),
 ]
 BAD_CHOICES = [
     ("khai-sinh", ["dang-ky-khai-sinh"]),
@@ -223,6 +223,8 @@ BAD_CHOICES = [
     ("khai-sinh", ["dang-ky-khai-sinh", "xoa-thuong-tru"]),
     ("khai-tu", ["dang-ky-khai-tu"]),
     ("khai-tu", []),
+    ("khai-tu", DEATH_PROCEDURES),  # both funeral procedures: excluded
+    ("khai-tu", ["dang-ky-khai-tu", "tro-cap-mai-tang", "ho-tro-mai-tang"]),
     ("ket-hon", ["dang-ky-khai-sinh", "dang-ky-thuong-tru"]),
 ]
 

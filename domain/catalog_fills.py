@@ -1,0 +1,75 @@
+"""Facts typed once: offers to fill a page from answers already given.
+
+Each offer is shown on its page as a button; tapping it copies the listed
+answers into that page's fields, where the citizen sees and may change them
+(nothing is copied unseen). ``when`` says when the offer applies (the same
+condition shape as a field's ``when``); ``fill`` maps a target answer key to a
+source answer key, or to a fixed value written as ``{"value": ...}``.
+"""
+
+# fmt: off
+_ME_TU_NGUOI_YEU_CAU = {
+    "me.ho_ten": "nguoi-yeu-cau.ho_ten",
+    "me.so_dinh_danh": "nguoi-yeu-cau.so_dinh_danh",
+    "me.noi_cu_tru_xa": "nguoi-yeu-cau.noi_cu_tru_xa",
+    "me.noi_cu_tru_dia_chi": "nguoi-yeu-cau.noi_cu_tru_dia_chi",
+}
+
+
+def _swap(mapping: dict, old: str, new: str) -> dict:
+    return {key.replace(old, new, 1): value for key, value in mapping.items()}
+
+
+def _head(parent: str) -> dict:
+    return {
+        "thuong-tru.chu_ho_ho_ten": f"{parent}.ho_ten",
+        "thuong-tru.chu_ho_so_dinh_danh": f"{parent}.so_dinh_danh",
+        "thuong-tru.xa": f"{parent}.noi_cu_tru_xa",
+        "thuong-tru.dia_chi": f"{parent}.noi_cu_tru_dia_chi",
+        "thuong-tru.quan_he_voi_chu_ho": {"value": "con"},
+    }
+
+
+# The result posted to the requester, at the requester's own address.
+_POST_TO_ME = {
+    "id": "gui-cho-toi", "section": "nhan-ket-qua",
+    "label": "Gửi qua bưu chính cho tôi, đến nơi cư trú của tôi",
+    "fill": {"nhan-ket-qua.hinh_thuc": {"value": "buu-chinh"},
+             "nhan-ket-qua.nguoi_nhan": "nguoi-yeu-cau.ho_ten",
+             "nhan-ket-qua.dien_thoai": "nguoi-yeu-cau.dien_thoai",
+             "nhan-ket-qua.xa": "nguoi-yeu-cau.noi_cu_tru_xa",
+             "nhan-ket-qua.dia_chi": "nguoi-yeu-cau.noi_cu_tru_dia_chi"},
+}
+
+FILLS: dict[str, list[dict]] = {
+    "khai-sinh": [
+        {"id": "me-la-nguoi-yeu-cau", "section": "me",
+         "when": {"field": "tre.quan_he_nguoi_yeu_cau", "equals": "me"},
+         "label": "Điền thông tin của bạn (bạn là mẹ của trẻ)",
+         "fill": _ME_TU_NGUOI_YEU_CAU},
+        {"id": "cha-la-nguoi-yeu-cau", "section": "cha",
+         "when": {"field": "tre.quan_he_nguoi_yeu_cau", "equals": "cha"},
+         "label": "Điền thông tin của bạn (bạn là cha của trẻ)",
+         "fill": {"cha.co_thong_tin": {"value": "co"},
+                  **_swap(_ME_TU_NGUOI_YEU_CAU, "me.", "cha.")}},
+        {"id": "cha-cung-noi-o-me", "section": "cha", "label": "Cha ở cùng nơi cư trú với mẹ",
+         "fill": {"cha.co_thong_tin": {"value": "co"},
+                  "cha.noi_cu_tru_loai": "me.noi_cu_tru_loai",
+                  "cha.noi_cu_tru_xa": "me.noi_cu_tru_xa",
+                  "cha.noi_cu_tru_dia_chi": "me.noi_cu_tru_dia_chi"}},
+        {"id": "chu-ho-la-cha", "section": "thuong-tru", "label": "Chủ hộ là cha của trẻ",
+         "when": {"field": "cha.co_thong_tin", "equals": "co"}, "fill": _head("cha")},
+        {"id": "chu-ho-la-me", "section": "thuong-tru", "label": "Chủ hộ là mẹ của trẻ",
+         "fill": _head("me")},
+        _POST_TO_ME,
+    ],
+    "khai-tu": [
+        {"id": "chu-ho-la-nguoi-yeu-cau", "section": "xoa-thuong-tru",
+         "label": "Chủ hộ là tôi (người đi khai)",
+         "fill": {"xoa-thuong-tru.la_chu_ho": {"value": "khong"},
+                  "xoa-thuong-tru.chu_ho_ho_ten": "nguoi-yeu-cau.ho_ten",
+                  "xoa-thuong-tru.chu_ho_so_dinh_danh": "nguoi-yeu-cau.so_dinh_danh"}},
+        _POST_TO_ME,
+    ],
+}
+# fmt: on
