@@ -29,6 +29,8 @@ def pdf_response(source: forms.Source, attachment_id: str) -> Response:
     response.headers["Content-Disposition"] = f'attachment; filename="{forms.file_name(item)}"'
     # Personal data: never kept by a shared computer's cache or a proxy.
     response.headers["Cache-Control"] = "no-store"
+    # Shown on the phone so an officer can print the paper for a citizen without a printer.
+    response.headers["X-Paper-Code"] = forms.show_token(source.draft.paper_token)
     return response
 
 

@@ -148,9 +148,11 @@ def test_signed_out_visitors_are_sent_to_sign_in(app, citizen_client, client):
 
 def test_the_paper_token_is_made_once_and_kept(app, citizen_client):
     draft_id = make_draft(app, citizen_client.citizen_id, "khai-sinh", valid_birth_answers())
-    citizen_client.get(form_url(draft_id, "to-khai-khai-sinh"))
+    response = citizen_client.get(form_url(draft_id, "to-khai-khai-sinh"))
     with app.app_context():
         first = db.session.get(Draft, draft_id).paper_token
+    # Shown on the phone, for an officer to print the paper at the commune.
+    assert response.headers["X-Paper-Code"] == f"{first[:4]}-{first[4:8]}-{first[8:]}"
     citizen_client.get(form_url(draft_id, "to-khai-tk1-ts"))
     with app.app_context():
         assert db.session.get(Draft, draft_id).paper_token == first

@@ -7,6 +7,7 @@ import { watchDevice } from './device.js';
 import { optionsOf, readFields, renderField } from './fields.js';
 import { enqueue, events as outboxEvents, processOutbox, retryDelay } from './outbox.js';
 import { confirmSubmission, problemText, supported } from './passkeys.js';
+import { paperPanel } from './papers.js';
 import { photoPage } from './photos.js';
 import { byDraft, get, put, update } from './store.js';
 import { syncDraft } from './sync.js';
@@ -215,12 +216,29 @@ function sectionPage(step, sectionId, errors = {}) {
   frame(step, section.title, form);
 }
 
+// The server fills the forms from the answers it holds: send ours first.
+async function answersOnServer() {
+  clearTimeout(syncTimer);
+  if (!(await runSync())) {
+    throw new Error(navigator.onLine
+      ? 'Chưa lưu được thông tin lên máy chủ nên chưa tạo được tờ khai. Hãy thử lại sau ít giây.'
+      : 'Cần có mạng để tạo tờ khai điền sẵn. Hãy kết nối mạng rồi bấm lại. Nếu không có ' +
+        'mạng, bạn có thể nhờ cán bộ xã in tờ khai tại Bộ phận một cửa.');
+  }
+}
+
+const papersOf = (list) => list.filter((a) => a.form);
+
 async function attachmentPage(step, attachmentId) {
   const attachment = attachments().find((a) => a.id === attachmentId);
   if (!attachment) return go('kiem-tra');
   const { shrinkPhoto } = await import(root.dataset.shrink);
   const problem = el('p', { class: 'error', role: 'alert', hidden: true });
-  const body = el('div', {}, problem, photoPage({
+  const paper = attachment.form && paperPanel({
+    draftId: draft.id, attachments: [attachment], ready: answersOnServer,
+    heading: 'Tờ khai điền sẵn',
+  });
+  const body = el('div', {}, problem, paper, photoPage({
     attachment, draftId: draft.id, shrinkPhoto, pages: pagesFor, afterChange: () => scheduleSync(0),
   }));
   add(body, el('button', {
@@ -330,6 +348,12 @@ async function checkPage(step) {
     rows.push(
       el('dt', {}, a.title, el('a', { class: 'change', href: `#a/${a.id}${RETURN}` }, 'Thay đổi')),
       el('dd', {}, count ? `${count} trang` : a.required ? 'Chưa có ảnh' : 'Không nộp'));
+  }
+  const signed = papersOf(attachments());
+  if (signed.length) {
+    add(body, paperPanel({
+      draftId: draft.id, attachments: signed, ready: answersOnServer, heading: 'Tờ khai cần ký',
+    }));
   }
   add(body, el('h2', {}, 'Ảnh giấy tờ'), el('dl', { class: 'summary' }, rows),
     el('button', {
