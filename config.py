@@ -130,6 +130,12 @@ class Config:
         self.PERMANENT_SESSION_LIFETIME = _env_int("SESSION_DAYS", 30) * 86400
         self.WTF_CSRF_TIME_LIMIT = None  # tied to the session; long forms on slow phones
 
+        # Procedures whose declaration the citizen may confirm at submit (SMS code
+        # or passkey) instead of photographing a signed paper, per province:
+        # "<province code>:<procedure id>, ..." with * for any (domain/declarations.py).
+        # Empty: the signed paper is always asked for, as the commune guide says.
+        self.ELECTRONIC_DECLARATION = os.environ.get("ELECTRONIC_DECLARATION", "")
+
         # The demo commune's justice officer: configuration, never a real person.
         self.DEMO_OFFICER_NAME = os.environ.get(
             "DEMO_OFFICER_NAME", "Công chức Tư pháp - Hộ tịch (số minh hoạ)"

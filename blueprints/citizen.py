@@ -15,6 +15,7 @@ from domain.phones import mask_phone, national_format
 from domain.workflow import WITHDRAWABLE
 from extensions import db
 from models import Commune, Dossier, Draft
+from services import forms
 from services.database import reads_only
 from services.desk import office
 from services.dossiers import supplement, tracking
@@ -104,6 +105,8 @@ def _wizard_shell(commune, group: str, draft_id: str):
         draft_id=draft_id,
         account_phone=national_format(citizen.phone),
         has_passkey=passkeys.available() and passkeys.has_passkey(citizen),
+        # The province's electronic declarations: those photo steps disappear.
+        electronic=forms.electronic_for(commune.code_str, CATALOG["procedures"]) if commune else [],
     )
 
 

@@ -134,6 +134,7 @@ def render_dossier(officer, dossier, *, error=None, fields=None, form_values=Non
             sections=present.answer_sections(dossier),
             photos=present.photo_groups(dossier),
             papers=_papers(dossier),
+            signing=present.signing(dossier),
             history=present.history(dossier),
             delivery=(dossier.answers or {}).get("nhan-ket-qua.hinh_thuc", "tai-xa"),
             messages=get_flashed_messages(),

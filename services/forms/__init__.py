@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from flask import current_app
 from sqlalchemy import select
 
-from domain import forms, validation
+from domain import declarations, forms, validation
+from domain.communes import get_commune
 from extensions import db
 from models import Dossier
 from models.draft import Draft
@@ -70,11 +71,33 @@ def source_of_dossier(dossier: Dossier) -> Source | None:
     return Source(draft, dossier) if draft else None
 
 
+def electronic_for(commune_code: str, procedure_ids) -> list[str]:
+    """Procedures among these whose declaration is confirmed at submit instead of
+    signed on paper, by the setting of this commune's province."""
+    commune = get_commune(commune_code) if commune_code else None
+    pairs = declarations.parse(current_app.config.get("ELECTRONIC_DECLARATION", ""))
+    return declarations.electronic(
+        pairs, commune.province_code if commune else None, procedure_ids or []
+    )
+
+
+def asked_attachments(group_id, procedure_ids, answers, commune_code) -> list[dict]:
+    """The papers to upload, the province's electronic declarations left out."""
+    return validation.attachments_for(
+        group_id,
+        procedure_ids or [],
+        answers or {},
+        electronic=electronic_for(commune_code, procedure_ids),
+    )
+
+
 def papers(source: Source) -> list[Paper]:
     """The forms this draft or dossier asks the citizen to sign, in catalog order."""
     if not source.group_id:
         return []
-    wanted = validation.attachments_for(source.group_id, source.procedure_ids, source.answers)
+    wanted = asked_attachments(
+        source.group_id, source.procedure_ids, source.answers, source.commune_code
+    )
     return [
         Paper(a["id"], a["title"], forms.form_of(a)) for a in wanted if forms.form_of(a) is not None
     ]

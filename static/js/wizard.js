@@ -24,8 +24,11 @@ const localToday = () => {
 };
 const group = () => catalog.groups.find((g) => g.id === draft.group_id);
 const showDate = (v) => (/^\d{4}-\d{2}-\d{2}$/.test(v) ? v.split('-').reverse().join('/') : v);
+// Procedures whose declaration this province lets the citizen confirm at
+// submit: their "photograph the signed form" step is not asked.
+const electronic = (root.dataset.electronic || '').split(',').filter(Boolean);
 const attachments = () =>
-  rules.attachmentsFor(catalog, draft.group_id, draft.procedure_ids, draft.answers);
+  rules.attachmentsFor(catalog, draft.group_id, draft.procedure_ids, draft.answers, electronic);
 
 // The pages of one attachment: photos on this phone, plus any the server
 // holds from another device, minus those deleted here.
@@ -512,6 +515,7 @@ async function confirmPage(step) {
   });
   const online = navigator.onLine;
   const passkey = withPasskey();
+  const signedHere = electronic.filter((p) => draft.procedure_ids.includes(p));
   sendButton.hidden = passkey;
   frame(step, 'Xác nhận và nộp hồ sơ', el('div', {},
     !online
@@ -523,6 +527,9 @@ async function confirmPage(step) {
         ? el('p', {}, 'Để nộp hồ sơ, hãy xác nhận bằng khóa đăng nhập: vân tay, khuôn mặt hoặc mã ' +
           'khóa màn hình của điện thoại. Không cần chờ tin nhắn.')
         : el('p', {}, 'Để nộp hồ sơ, hãy nhận mã xác nhận qua tin nhắn đến số điện thoại đã đăng nhập.'),
+    signedHere.length && el('p', { class: 'notice' }, 'Tỉnh cho phép khai điện tử: việc bạn xác ' +
+      'nhận khi nộp thay cho chữ ký trên tờ khai của thủ tục ' +
+      signedHere.map((p) => catalog.procedures[p].title).join(', ') + '. Không cần in và ký giấy.'),
     online ? [passkey ? passkeyError : null, passkey ? passkeyButton : null, sendButton,
       passkey ? smsLink : null] : queueButton,
     message, form));
