@@ -11,7 +11,8 @@ PORT ?= 5000
 FLASK := $(BIN)/flask --app app
 
 .PHONY: help run setup db test test-pg test-browser-repeat lint format codes chromium fonts poppler \
-	postgresql wrk stress-ng worker bench bench-shrink bench-web bench-lie-fi purge clean
+	postgresql wrk stress-ng worker bench bench-shrink bench-photo-check bench-web bench-lie-fi \
+	tesseract purge clean
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
 
@@ -102,6 +103,9 @@ bench-shrink: setup chromium ## Size of a 12 MP photo after the browser shrinks 
 
 clean: ## Remove the venv and the local database
 	rm -rf $(VENV) instance
+
+bench-photo-check: setup chromium fonts poppler ## True and false warning rates of the photo check on generated photos of a form
+	$(BIN)/python bench/photo_check_bench.py
 
 bench-web: setup chromium ## Bytes transferred: first load of /x/05665 and the wizard's JS+CSS
 	$(BIN)/python bench/web_bytes.py
