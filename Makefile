@@ -59,6 +59,12 @@ poppler: ## Install pdftoppm (the poster test renders the PDF to read its QR) wh
 		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq poppler-utils; \
 	fi
 
+tesseract: ## Install Debian's Tesseract OCR and its Vietnamese model (make bench-shrink reads the photos) when missing
+	@if ! command -v tesseract >/dev/null || ! tesseract --list-langs 2>/dev/null | grep -qx vie; then \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq tesseract-ocr tesseract-ocr-vie; \
+	fi
+
 postgresql: ## Install Debian's PostgreSQL server (for make test-pg) when missing
 	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
@@ -98,7 +104,7 @@ format: setup ## Apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-bench-shrink: setup chromium ## Size of a 12 MP photo after the browser shrinks it
+bench-shrink: setup chromium fonts poppler tesseract ## Bytes per page and OCR accuracy of the shrunk photo of a form, today's and document mode
 	$(BIN)/python bench/shrink_bench.py
 
 clean: ## Remove the venv and the local database

@@ -109,12 +109,13 @@ def _noise(photo: Image.Image, sigma: float) -> Image.Image:
     )
 
 
-def make(kind: str, seed: int) -> Image.Image:
-    """One photo of the form, spoiled as ``kind`` says."""
+def make(kind: str, seed: int, size: tuple[int, int] = PHOTO) -> Image.Image:
+    """One photo of the form, spoiled as ``kind`` says; ``size`` (3000, 4000) is a
+    12 MP phone camera's, before the browser shrinks it."""
     rnd = random.Random(f"{kind}-{seed}")  # noqa: S311 - picture layout, not security
-    w, h = PHOTO
-    photo = _table(PHOTO, rnd)
-    page = form_page()
+    w, h = size
+    photo = _table(size, rnd)
+    page = form_page(300 if h > PHOTO[1] else 200)
     cover = rnd.uniform(0.45, 0.58) if kind == "small" else rnd.uniform(0.84, 0.93)
     ph = int(h * cover)
     pw = int(ph * page.width / page.height)
@@ -132,7 +133,7 @@ def make(kind: str, seed: int) -> Image.Image:
     y = (h - sheet.height) // 2 + rnd.randint(-20, 20)
     photo.paste(sheet, (x, y), mask)
     # Uneven light across the page, then the lens's softness.
-    light = Image.linear_gradient("L").rotate(rnd.choice((0, 90, 180, 270))).resize(PHOTO)
+    light = Image.linear_gradient("L").rotate(rnd.choice((0, 90, 180, 270))).resize(size)
     photo = Image.blend(photo, ImageOps.colorize(light, "black", "white"), rnd.uniform(0.04, 0.1))
     photo = photo.filter(ImageFilter.GaussianBlur(rnd.uniform(0.5, 0.9)))
     if kind == "blurred":

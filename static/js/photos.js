@@ -8,7 +8,9 @@ import { checkPhoto } from './photo-check.js';
 import { put, storageRoom } from './store.js';
 import { events as syncEvents } from './sync.js';
 
-export function photoPage({ attachment, draftId, shrinkPhoto, pages, afterChange }) {
+export function photoPage({
+  attachment, draftId, shrinkPhoto, DOCUMENT, DOCUMENT_GREY, pages, afterChange,
+}) {
   const list = el('ul', { class: 'photos', 'aria-live': 'polite' });
   const status = el('p', { class: 'saved', role: 'status' });
   let urls = [];
@@ -57,12 +59,15 @@ export function photoPage({ attachment, draftId, shrinkPhoto, pages, afterChange
       }
       let blob;
       try {
-        blob = await shrinkPhoto(file);
+        // Document mode: half the bytes on 3G, as legible; grey only for the
+        // forms the app printed, never for papers with a red seal.
+        blob = await shrinkPhoto(file, attachment.form ? DOCUMENT_GREY : DOCUMENT);
       } catch (e) {
         status.textContent = e.message || 'Không đọc được ảnh này. Hãy chụp lại.';
         continue;
       }
-      const { problems } = await checkPhoto(blob);
+      // The camera's picture is judged, not the contrast-stretched copy.
+      const { problems } = await checkPhoto(file);
       if (problems.length && !(await keepAnyway(blob, problems))) {
         status.textContent = 'Đã bỏ ảnh vừa chụp. Hãy chụp lại.';
         cameraInput.click();

@@ -235,14 +235,15 @@ const papersOf = (list) => list.filter((a) => a.form);
 async function attachmentPage(step, attachmentId) {
   const attachment = attachments().find((a) => a.id === attachmentId);
   if (!attachment) return go('kiem-tra');
-  const { shrinkPhoto } = await import(root.dataset.shrink);
+  const { shrinkPhoto, DOCUMENT, DOCUMENT_GREY } = await import(root.dataset.shrink);
   const problem = el('p', { class: 'error', role: 'alert', hidden: true });
   const paper = attachment.form && paperPanel({
     draftId: draft.id, attachments: [attachment], ready: answersOnServer,
     heading: 'Tờ khai điền sẵn',
   });
   const body = el('div', {}, problem, paper, photoPage({
-    attachment, draftId: draft.id, shrinkPhoto, pages: pagesFor, afterChange: () => scheduleSync(0),
+    attachment, draftId: draft.id, shrinkPhoto, DOCUMENT, DOCUMENT_GREY, pages: pagesFor,
+    afterChange: () => scheduleSync(0),
   }));
   add(body, el('button', {
     class: 'button', type: 'button',
