@@ -162,7 +162,8 @@ def is_current(source: Source, attachment_id: str, print_id: str) -> bool | None
     if item is None:
         return None
     _items, current = laid_out(source, item)
-    return secrets.compare_digest(current, (print_id or "")[:32])
+    # Bytes: compare_digest refuses a str with non-ASCII letters (a mangled QR).
+    return secrets.compare_digest(current.encode(), (print_id or "")[:32].encode())
 
 
 def file_name(item: Paper) -> str:

@@ -166,3 +166,12 @@ def test_the_qr_and_the_page_carry_nothing_personal(app, justice, tmp_path):
         phone = db.session.scalars(db.select(Citizen.phone)).first()
     for personal in ("Lan", "An", code, phone, "0912345678"):
         assert personal not in path
+
+
+def test_a_mangled_print_id_is_called_stale_not_an_error(app, citizen_client, justice):
+    with app.app_context():
+        draft = add_complete_draft(citizen_client.citizen_id, answers=valid_birth_answers())
+        draft.paper_token = "ABCDEFGHJKMN"
+        db.session.commit()
+    page = justice.get("/can-bo/to-khai/ABCDEFGHJKMN?to=to-khai-khai-sinh&in=%C4%91%C3%A3")
+    assert page.status_code == 200 and "Bản in đã cũ" in page.get_data(as_text=True)
