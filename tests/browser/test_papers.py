@@ -4,7 +4,8 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.test_offline import open_first_photo_page
+from tests.browser.test_offline import open_first_photo_page, take_photos
+from tests.domain.sample_answers import valid_birth_answers
 from tests.test_papers import pdf_text
 
 
@@ -33,3 +34,12 @@ def test_the_birth_declaration_downloads_filled_from_the_photo_step(
     with page.expect_download() as shared:
         page.get_by_role("button", name="Chia sẻ Tờ khai đăng ký khai sinh").click()
     assert shared.value.suggested_filename == "to-khai-khai-sinh.pdf"
+
+    # The check page offers every form the dossier asks to sign, at once.
+    take_photos(page, tmp_path, valid_birth_answers())
+    expect(page.get_by_role("heading", name="Tờ khai cần ký")).to_be_visible()
+    names = []
+    page.on("download", lambda d: names.append(d.suggested_filename))
+    page.get_by_role("button", name="Tải tất cả tờ khai").click()
+    expect(page.get_by_role("status").filter(has_text="Đã tải 2 tờ khai")).to_be_visible()
+    assert sorted(names) == ["to-khai-khai-sinh.pdf", "to-khai-tk1-ts.pdf"]  # no CT01 here
