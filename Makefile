@@ -10,8 +10,9 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 FLASK := $(BIN)/flask --app app
 
-.PHONY: help run setup db oidc-provider test test-pg test-browser-repeat lint format codes chromium fonts poppler \
-	postgresql wrk stress-ng worker bench bench-shrink bench-web bench-lie-fi purge clean
+.PHONY: help run setup db oidc-provider test test-pg test-browser-repeat lint format codes chromium \
+	fonts poppler postgresql wrk stress-ng worker bench bench-shrink bench-photo-check bench-web \
+	bench-lie-fi tesseract purge clean
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
 
@@ -66,6 +67,12 @@ poppler: ## Install pdftoppm (the poster test renders the PDF to read its QR) wh
 		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq poppler-utils; \
 	fi
 
+tesseract: ## Install Debian's Tesseract OCR and its Vietnamese model (make bench-shrink reads the photos) when missing
+	@if ! command -v tesseract >/dev/null || ! tesseract --list-langs 2>/dev/null | grep -qx vie; then \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq tesseract-ocr tesseract-ocr-vie; \
+	fi
+
 postgresql: ## Install Debian's PostgreSQL server (for make test-pg) when missing
 	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
@@ -105,11 +112,14 @@ format: setup ## Apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-bench-shrink: setup chromium ## Size of a 12 MP photo after the browser shrinks it
+bench-shrink: setup chromium fonts poppler tesseract ## Bytes per page and OCR accuracy of the shrunk photo of a form, today's and document mode
 	$(BIN)/python bench/shrink_bench.py
 
 clean: ## Remove the venv and the local database
 	rm -rf $(VENV) instance
+
+bench-photo-check: setup chromium fonts poppler ## True and false warning rates of the photo check on generated photos of a form
+	$(BIN)/python bench/photo_check_bench.py
 
 bench-web: setup chromium ## Bytes transferred: first load of /x/05665 and the wizard's JS+CSS
 	$(BIN)/python bench/web_bytes.py

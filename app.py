@@ -13,6 +13,9 @@ def create_app(config: dict | None = None) -> Flask:
         app.config.update(config)
     INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
     office_networks(app.config["OFFICE_NETWORKS"])  # a mistyped CIDR stops the start
+    from domain import declarations
+
+    declarations.parse(app.config["ELECTRONIC_DECLARATION"])  # so does a mistyped procedure
 
     db.init_app(app)
     migrate.init_app(app, db, render_as_batch=True)

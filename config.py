@@ -154,6 +154,11 @@ class Config:
         self.VNEID_DEV_PROVIDER = os.environ.get("VNEID_DEV_PROVIDER", "0") == "1"
         # Starts and stops at the provider per address (Flask-Limiter syntax).
         self.VNEID_START_LIMIT = os.environ.get("VNEID_START_LIMIT", "60/hour")
+        # Procedures whose declaration the citizen may confirm at submit (SMS code
+        # or passkey) instead of photographing a signed paper, per province:
+        # "<province code>:<procedure id>, ..." with * for any (domain/declarations.py).
+        # Empty: the signed paper is always asked for, as the commune guide says.
+        self.ELECTRONIC_DECLARATION = os.environ.get("ELECTRONIC_DECLARATION", "")
 
         # The demo commune's justice officer: configuration, never a real person.
         self.DEMO_OFFICER_NAME = os.environ.get(

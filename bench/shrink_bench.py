@@ -1,6 +1,12 @@
 """Benchmark static/js/shrink.js in a real browser on a 12-megapixel phone-like photo.
 
     .venv/bin/python bench/shrink_bench.py [--runs 5] [--max-side 2000] [--quality 0.8]
+                                           [--forms 2]
+
+Then document mode: 12 MP photos of the filled birth declaration (bench/photo_set.py)
+shrunk as today (2000 px, quality 0.8, colour) and in document mode (DOCUMENT_GREY for
+the forms the app prints, DOCUMENT for other papers), each read back by Tesseract's
+Vietnamese model (bench/ocr.py): bytes per page and character accuracy, medians.
 
 Generates a 4000x3000 photo-like JPEG (a document on a table: gradients, text, a stamp,
 sensor noise; 3-6 MB like a real camera file), serves static/ and a small test page from
@@ -232,6 +238,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--max-side", type=int, default=2000)
     parser.add_argument("--quality", type=float, default=0.8)
+    parser.add_argument("--forms", type=int, default=2, help="photos of a form for document mode")
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -254,6 +261,54 @@ def main(argv: list[str] | None = None) -> int:
                     return 1
                 results.append(result)
 
+    report(results, data, args)
+    if args.forms:
+        return document_mode(args.forms)
+    return 0
+
+
+def document_mode(count: int) -> int:
+    """Bytes per page and OCR accuracy of photos of a form: today's shrink and document mode."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    import ocr
+    import photo_set
+
+    reference = photo_set.form_text()
+    modes = {"today (2000 px, q 0.8, colour)": None, "document, grey (forms)": "DOCUMENT_GREY",
+             "document, colour (other papers)": "DOCUMENT"}  # fmt: skip
+    found: dict[str, list[tuple[int, float]]] = {name: [] for name in modes}
+    print(f"\ndocument mode: {count} photo(s) of the filled birth declaration, 3000x4000")
+    with tempfile.TemporaryDirectory() as tmp, serve_static() as url, open_page(url) as page:
+        for seed in range(count):
+            path = Path(tmp) / f"form-{seed}.jpg"
+            path.write_bytes(photo_set.jpeg(photo_set.make("good", seed, (3000, 4000)), 92))
+            for name, constant in modes.items():
+                options = (
+                    page.evaluate(f"async () => (await import('/static/js/shrink.js')).{constant}")
+                    if constant
+                    else {"maxSide": 2000, "quality": 0.8}
+                )
+                result = shrink_in_page(page, path, options)
+                if "error" in result:
+                    print(f"shrinkPhoto failed: {result['error']}", file=sys.stderr)
+                    return 1
+                legible = ocr.accuracy(reference, ocr.read(result["data"]))
+                found[name].append((result["size"], legible))
+    base_bytes = statistics.median(b for b, _ in found[next(iter(modes))])
+    base_accuracy = statistics.median(a for _, a in found[next(iter(modes))])
+    print(f"{'mode':<34} {'bytes/page':>11} {'vs today':>9} {'OCR accuracy':>13} {'vs today':>9}")
+    for name, rows in found.items():
+        size = statistics.median(b for b, _ in rows)
+        accuracy = statistics.median(a for _, a in rows)
+        print(
+            f"{name:<34} {int(size):>11,} {size / base_bytes:>8.0%} {accuracy:>12.1f}% "
+            f"{accuracy - base_accuracy:>+8.1f}"
+        )
+    print("OCR: tesseract -l vie --psm 4; accuracy = 1 - edit distance / length of the form's text")
+    return 0
+
+
+def report(results, data, args) -> None:
     shrunk = statistics.median(r["size"] for r in results)
     ms = statistics.median(r["ms"] for r in results)
     dims = {(r["width"], r["height"]) for r in results}
@@ -265,7 +320,6 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(f"ratio:          {shrunk / len(data):.3f} ({len(data) / shrunk:.1f}x smaller)")
     print(f"time in page:   {ms:.0f} ms (headless Chromium, --disable-gpu)")
-    return 0
 
 
 if __name__ == "__main__":

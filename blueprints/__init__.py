@@ -9,6 +9,8 @@
   sign-in is JSON under api (rate limited per IP, failed answers counted).
 - account (/tai-khoan): the signed-in citizen's passkeys (citizen_required);
   every change is a POST with a CSRF token.
+- papers: the signed-in citizen's filled declarations (PDF) of their own
+  drafts only (citizen_required, looked up through the owner); no-store.
 - pwa: manifest, service worker, the offline app shell and offline page;
   nothing personal, so they may be cached.
 - api: JSON under /api/v1; every state change needs the CSRF header, every
@@ -29,13 +31,14 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
-    from blueprints import account, auth, citizen, pwa, vneid
+    from blueprints import account, auth, citizen, papers, pwa, vneid
     from blueprints.api import bp as api_bp
 
     app.register_blueprint(citizen.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(vneid.bp)
     app.register_blueprint(account.bp)
+    app.register_blueprint(papers.bp)
     app.register_blueprint(pwa.bp)
     app.register_blueprint(api_bp)
 

@@ -15,6 +15,7 @@ from domain.phones import mask_phone, national_format
 from domain.workflow import WITHDRAWABLE
 from extensions import db
 from models import Commune, Dossier, Draft
+from services import forms
 from services.database import reads_only
 from services.desk import office
 from services.dossiers import open_drafts, supplement, tracking
@@ -124,6 +125,8 @@ def _wizard_shell(commune, group: str, draft_id: str):
         account_phone=national_format(citizen.contact_phone) if citizen.contact_phone else "",
         vouched=vouched_form_values(citizen),
         has_passkey=passkeys.available() and passkeys.has_passkey(citizen),
+        # The province's electronic declarations: those photo steps disappear.
+        electronic=forms.electronic_for(commune.code_str, CATALOG["procedures"]) if commune else [],
     )
 
 

@@ -251,6 +251,7 @@ PROCEDURES: dict[str, dict] = {
         "sections": ["nguoi-yeu-cau", "tre", "noi-sinh", "me", "cha", "ket-hon", "ban-sao"],
         "attachments": [
             {"id": "to-khai-khai-sinh", "title": "Tờ khai đăng ký khai sinh đã ký",
+             "form": "khai-sinh",
              "hint": "Ghi đủ tờ khai, ký và ghi rõ họ tên, rồi chụp rõ cả tờ khai.",
              "required": True, "max_pages": 2},
             {"id": "giay-chung-sinh", "title": "Giấy chứng sinh",
@@ -287,7 +288,7 @@ PROCEDURES: dict[str, dict] = {
         "sections": ["nguoi-yeu-cau", "tre", "thuong-tru"],
         "attachments": [
             {"id": "to-khai-ct01",
-             "title": "Tờ khai thay đổi thông tin cư trú (mẫu CT01) đã ký",
+             "title": "Tờ khai thay đổi thông tin cư trú (mẫu CT01) đã ký", "form": "ct01",
              "hint": "Cần khi trẻ không đăng ký thường trú cùng cha, mẹ. Chủ hộ nơi đăng ký "
              "ghi ý kiến đồng ý và ký vào tờ khai. Chụp rõ cả tờ khai.",
              "required": True, "max_pages": 2, "when": _when("thuong-tru.noi_dang_ky", "khac")},
@@ -308,6 +309,7 @@ PROCEDURES: dict[str, dict] = {
         "attachments": [
             {"id": "to-khai-tk1-ts",
              "title": "Tờ khai tham gia, điều chỉnh thông tin BHXH, BHYT (mẫu TK1-TS) đã ký",
+             "form": "tk1-ts",
              "hint": "Cha, mẹ hoặc người giám hộ ghi tờ khai cho trẻ (họ tên trẻ viết chữ in "
              "hoa) và ký. Chụp rõ cả tờ khai.",
              "required": True, "max_pages": 2},

@@ -267,6 +267,7 @@ PROCEDURES: dict[str, dict] = {
         "sections": ["nguoi-yeu-cau", "nguoi-mat", "tu-vong", "bao-tu", "ban-sao"],
         "attachments": [
             {"id": "to-khai-khai-tu", "title": "Tờ khai đăng ký khai tử đã ký",
+             "form": "khai-tu",
              "hint": "Ghi đủ tờ khai, ký và ghi rõ họ tên, rồi chụp rõ cả tờ khai.",
              "required": True, "max_pages": 2},
             {"id": "giay-bao-tu", "title": "Giấy báo tử hoặc giấy tờ thay thế giấy báo tử",
@@ -308,6 +309,7 @@ PROCEDURES: dict[str, dict] = {
         "attachments": [
             {"id": "to-khai-tro-cap-mai-tang",
              "title": "Tờ khai của thân nhân đề nghị hưởng trợ cấp mai táng đã ký",
+             "form": "tro-cap-mai-tang",
              "hint": "Theo mẫu của cơ quan bảo hiểm xã hội. Ghi đủ, ký và chụp rõ cả tờ khai.",
              "required": True, "max_pages": 2},
         ],
@@ -332,6 +334,7 @@ PROCEDURES: dict[str, dict] = {
         "attachments": [
             {"id": "to-khai-ho-tro-mai-tang",
              "title": "Tờ khai đề nghị hỗ trợ chi phí mai táng đã ký",
+             "form": "ho-tro-mai-tang",
              "hint": "Theo mẫu ban hành kèm Nghị định 20/2021/NĐ-CP. Ghi đủ, ký và chụp rõ "
              "cả tờ khai.",
              "required": True, "max_pages": 2},

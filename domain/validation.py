@@ -183,18 +183,26 @@ def visible_fields(section_id: str, answers: Mapping) -> list[dict]:
     return _visible(section_id, answers, None)
 
 
-def attachments_for(group_id: str, procedure_ids: Iterable[str], answers: Mapping) -> list[dict]:
-    """The papers to upload for this choice and these answers, in catalog order."""
+def attachments_for(
+    group_id: str, procedure_ids: Iterable[str], answers: Mapping, electronic: Iterable[str] = ()
+) -> list[dict]:
+    """The papers to upload for this choice and these answers, in catalog order.
+
+    ``electronic``: procedures whose declaration the citizen confirms at submit
+    instead of signing it (domain.declarations): their signed form is not asked."""
     group = get_group(group_id)
     if group is None:
         return []
     procedure_ids = list(procedure_ids)
+    electronic = set(electronic)
     active = set(sections_for(group_id, procedure_ids))
     result = []
     for pid in group["procedures"]:
         if pid not in procedure_ids:
             continue
         for attachment in CATALOG["procedures"][pid]["attachments"]:
+            if pid in electronic and attachment.get("form"):
+                continue
             condition = attachment.get("when")
             if condition is None or _when_holds(condition, answers, active):
                 result.append(dict(attachment))

@@ -25,6 +25,11 @@ class Draft(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     dossier_id: Mapped[int | None] = mapped_column(ForeignKey("dossiers.id"))
+    # Printed in the QR of its filled declarations (services.forms): random,
+    # so the paper links to the draft without carrying anything personal.
+    paper_token: Mapped[str | None] = mapped_column(String(16))
+
+    __table_args__ = (Index("ix_drafts_paper_token", "paper_token", unique=True),)
 
 
 class Upload(db.Model):

@@ -15,6 +15,7 @@ from tests.helpers import sign_in_as
 from tests.office.helpers import act, add_started_draft, create_submitted_dossier, officer_client
 
 OTHER_COMMUNE = "02143"
+FORM = "to-khai-khai-sinh"  # the filled form every birth draft and dossier has
 OWNER_PHONE = "+84912345678"
 INTRUDER_PHONE = "+84987654321"
 
@@ -49,7 +50,12 @@ CASES = {
     "office.act": "office",
     "citizen.slip": "dossier_slip",
     "office.slip": "office_slip",
+    "papers.draft_form": "draft",
+    "office.dossier_form": "office",
+    "office.scanned": "paper",
+    "office.token_form": "paper",
 }
+OFFICE_KINDS = ("office", "office_slip", "paper")  # an officer's: by dossier code or paper token
 
 
 def rules_with_ids(app):
@@ -77,6 +83,7 @@ def _citizen_things(phone: str, commune: str = "05665") -> dict:
         db.select(Upload.id).where(Upload.dossier_id == dossier.id)
     ).first()
     draft = add_started_draft(dossier.citizen_id)
+    draft.paper_token = uuid.uuid4().hex[:12].upper().replace("0", "2").replace("1", "3")
     db.session.add(
         Passkey(
             credential_id=uuid.uuid4().bytes,
@@ -101,9 +108,10 @@ def _citizen_things(phone: str, commune: str = "05665") -> dict:
         "office_slip": {"code": accepted, "kind": "tiep-nhan"},
         "session": {"session_id": session_id},
         "citizen_id": dossier.citizen_id,
-        "draft": {"draft_id": draft.id, "upload_id": draft_upload},
+        "draft": {"draft_id": draft.id, "upload_id": draft_upload, "attachment_id": FORM},
         "dossier": {"code": code, "upload_id": dossier_upload},
-        "office": {"code": code, "upload_id": dossier_upload},
+        "office": {"code": code, "upload_id": dossier_upload, "attachment_id": FORM},
+        "paper": {"token": draft.paper_token, "attachment_id": FORM},
         "passkey": {"passkey_id": passkey_id},
     }
 
@@ -146,7 +154,7 @@ def cases(app):
 
 
 def intruder_client(app, world, kind: str):
-    if kind.startswith("office"):
+    if kind in OFFICE_KINDS:
         return officer_client(app, "tu-phap", OTHER_COMMUNE)
     return citizen_client(app, world["intruder"]["citizen_id"])
 
@@ -185,7 +193,7 @@ def test_the_owner_reaches_the_same_pages_so_the_404s_above_mean_something(app, 
         kind = CASES[rule.endpoint]
         client = (
             officer_client(app, "tu-phap")
-            if kind.startswith("office")
+            if kind in OFFICE_KINDS
             else citizen_client(app, world["owner"]["citizen_id"])
         )
         response = client.get(url_for_rule(app, rule, world["owner"][kind]))

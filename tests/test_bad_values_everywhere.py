@@ -69,6 +69,7 @@ def _things(phone: str) -> dict:
         db.select(Upload.id).where(Upload.dossier_id == dossier.id)
     ).first()
     draft = add_started_draft(dossier.citizen_id)
+    draft.paper_token = "ABCDEFGHJKMN"
     passkey = Passkey(
         credential_id=b"\x01" * 16,
         citizen_id=dossier.citizen_id,
@@ -88,6 +89,8 @@ def _things(phone: str) -> dict:
         "dossier_upload_id": upload_id,
         "passkey_id": passkey.id,
         "kind": "kiem-soat",  # a slip (the control sheet exists for every dossier)
+        "attachment_id": "to-khai-khai-sinh",  # a filled form every birth draft has
+        "token": draft.paper_token,
     }
 
 

@@ -179,7 +179,11 @@ def submit(citizen, **_):
         # goes through the outbox: committed with the dossier, sent with
         # retries, and a slow SMS gateway never holds up the answer.
         dossier = create_dossier(
-            citizen.id, draft, body["idempotency_key"], receipt_sms=not with_passkey
+            citizen.id,
+            draft,
+            body["idempotency_key"],
+            receipt_sms=not with_passkey,
+            confirmed_with="passkey" if with_passkey else "sms",
         )
     except SubmitProblem as problem:
         raise ApiError(422, problem.code, problem.message) from None

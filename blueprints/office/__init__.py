@@ -13,4 +13,13 @@ from services.desk import office_config
 bp = Blueprint("office", __name__, url_prefix="/can-bo")
 bp.record_once(lambda state: office_config.init_app(state.app))
 
-from blueprints.office import actions, admin, auth, dossiers, passkey, reports, slips  # noqa: E402, F401
+from blueprints.office import (  # noqa: E402, F401
+    actions,
+    admin,
+    auth,
+    dossiers,
+    papers,
+    passkey,
+    reports,
+    slips,
+)

@@ -12,6 +12,7 @@ from domain.statuses import Status
 from extensions import db
 from models import Commune, Payment, Upload
 from models.base import utcnow
+from services import forms
 from services.desk import deadlines, office, queue, slips, worklist
 from services.dossiers import payments
 from services.identity.officer_auth import officer_required
@@ -96,6 +97,11 @@ def dossier_or_404(officer, code):
     return dossier
 
 
+def _papers(dossier) -> list:
+    source = forms.source_of_dossier(dossier)
+    return forms.papers(source) if source else []
+
+
 def render_dossier(officer, dossier, *, error=None, fields=None, form_values=None, status=200):
     today = today_vn()
     actions = office.available(officer.role, dossier, today)
@@ -141,6 +147,8 @@ def render_dossier(officer, dossier, *, error=None, fields=None, form_values=Non
             ],
             sections=present.answer_sections(dossier),
             photos=present.photo_groups(dossier),
+            papers=_papers(dossier),
+            signing=present.signing(dossier),
             history=present.history(dossier),
             delivery=(dossier.answers or {}).get("nhan-ket-qua.hinh_thuc", "tai-xa"),
             messages=get_flashed_messages(),

@@ -6,10 +6,11 @@ from datetime import date
 
 from sqlalchemy import select
 
-from domain import results, statuses, workflow
-from domain.catalog import CATALOG, field_options, get_field
+from domain import declarations, results, statuses, workflow
+from domain.catalog import CATALOG, field_options, get_field, lower_first
 from domain.communes import get_commune
-from domain.validation import visible_fields
+from domain.statuses import Status
+from domain.validation import attachments_for, visible_fields
 from extensions import db
 from models import Dossier, Officer, Upload
 from services.desk.office import dossier_sections
@@ -130,9 +131,46 @@ def describe_changes(changes: dict | None, procedure_id: str | None = None) -> l
         lines.append(f"Số tiền: {changes['amount']:,} đồng".replace(",", "."))
     if changes.get("tracking"):
         lines.append(f"Số hiệu bưu gửi: {changes['tracking']}")
+    if changes.get("declaration", {}).get("electronic"):
+        lines.append(declaration_line(changes["declaration"]))
     if changes.get("result") and procedure_id:
         lines.append(results.describe(procedure_id, changes["result"]))
     return lines
+
+
+def declaration_line(declaration: dict) -> str:
+    titles = [CATALOG["procedures"][p]["title"] for p in declaration["electronic"]]
+    return (
+        f"Tờ khai {', '.join(titles)}: "
+        f"{lower_first(declarations.METHODS[declaration['method']])}, thay chữ ký"
+    )
+
+
+def signing(dossier: Dossier) -> list[dict]:
+    """How each signed declaration of the dossier was signed, for the control sheet."""
+    recorded = next(
+        (
+            (e.changes or {}).get("declaration")
+            for e in dossier.events
+            if e.status == Status.SUBMITTED and e.actor == "citizen"
+        ),
+        None,
+    ) or {"method": "paper", "electronic": []}
+    # The forms this dossier's answers call for, however they were signed
+    # (CT01, for one, only when the child does not live with its parents).
+    with_form = {
+        a["procedure"]
+        for a in attachments_for(dossier.group_id, dossier.procedure_ids, dossier.answers or {})
+        if a.get("form")
+    }
+    rows = []
+    for pid in dossier.procedure_ids or []:
+        if pid not in with_form:
+            continue
+        method = recorded["method"] if pid in recorded["electronic"] else "paper"
+        rows.append({"title": CATALOG["procedures"][pid]["title"],
+                     "how": declarations.METHODS[method]})  # fmt: skip
+    return rows
 
 
 def history(dossier: Dossier) -> list[dict]:

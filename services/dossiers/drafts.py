@@ -4,12 +4,12 @@ import time
 
 from sqlalchemy import func, select
 
-from domain import validation
 from domain.catalog import CATALOG
 from domain.communes import get_commune
 from extensions import db
 from models import Dossier, Draft, Upload
 from models.base import utcnow
+from services import forms
 
 
 def known_answer_key(key: str) -> bool:
@@ -48,8 +48,8 @@ def citizen_draft(citizen_id: int, draft_id: str, lock: bool = False) -> Draft |
 def draft_attachment(draft: Draft, attachment_id: str) -> dict | None:
     """The paper as this draft asks for it (its procedures and its answers, as the
     submit counts them), or None: a death notice has no place on a birth draft."""
-    wanted = validation.attachments_for(
-        draft.group_id, draft.procedure_ids or [], draft.answers or {}
+    wanted = forms.asked_attachments(
+        draft.group_id, draft.procedure_ids, draft.answers, draft.commune_code
     )
     return next((a for a in wanted if a["id"] == attachment_id), None)
 

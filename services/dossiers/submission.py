@@ -16,6 +16,7 @@ from domain.working_days import VN_TZ, due_date
 from extensions import db
 from models import Commune, DailySequence, Dossier, DossierEvent, Draft, ProcedureProgress, Upload
 from models.base import as_utc, utcnow
+from services import forms
 from services.identity.vneid.accounts import vouched_answers, vouched_check
 from services.messages import notify
 
@@ -37,7 +38,9 @@ def existing_dossier(citizen_id: int, idempotency_key: str) -> Dossier | None:
 
 def missing_attachments(draft: Draft, uploads: list[Upload]) -> list[dict]:
     have = {u.attachment_id for u in uploads}
-    required = validation.attachments_for(draft.group_id, draft.procedure_ids, draft.answers)
+    required = forms.asked_attachments(
+        draft.group_id, draft.procedure_ids, draft.answers, draft.commune_code
+    )
     return [
         {"id": a["id"], "title": a["title"]}
         for a in required
@@ -116,10 +119,20 @@ def ordered_procedures(group_id: str, procedure_ids: list[str]) -> list[str]:
 
 
 def create_dossier(
-    citizen_id: int, draft: Draft, idempotency_key: str, *, receipt_sms: bool = False
+    citizen_id: int,
+    draft: Draft,
+    idempotency_key: str,
+    *,
+    receipt_sms: bool = False,
+    confirmed_with: str = "sms",
 ) -> Dossier:
     """Insert the dossier, its timeline and its files in one transaction, and
     with `receipt_sms` the receipt SMS in the outbox in that same transaction.
+
+    `confirmed_with` ("sms" or "passkey") is how the citizen confirmed the
+    submission; where the province lets that confirmation stand for the
+    signature (domain.declarations), the submission event records it for the
+    office, procedure by procedure.
 
     Returns the dossier already made for this key or draft if there is one
     (a retry, a double tap, a second tab).
@@ -154,12 +167,16 @@ def create_dossier(
         )
         db.session.add(dossier)
         db.session.flush()
+        electronic = forms.electronic_for(draft.commune_code, procedures)
         submitted = DossierEvent(
             dossier_id=dossier.id,
             status=Status.SUBMITTED,
             actor="citizen",
             note="Công dân nộp hồ sơ trực tuyến",
             at=received_at,
+            changes={"declaration": {"method": confirmed_with, "electronic": electronic}}
+            if electronic
+            else None,
         )
         db.session.add(submitted)
         # The SMS only when confirmed by SMS code (a passkey citizen gets none);

@@ -15,6 +15,7 @@ from domain.numbers import is_ascii_digits
 from domain.statuses import Status
 from extensions import db
 from models import Dossier, Upload
+from services import forms
 from services.desk import office
 from services.photos import storage, uploads
 from services.photos.images import SanitizedImage
@@ -64,7 +65,9 @@ def papers_to_show(dossier: Dossier, answers: dict) -> list[dict]:
     """The papers asked for, and any now required by corrected answers but missing."""
     asked = set((dossier.supplement or {}).get("attachments", []))
     have = {u.attachment_id for u in uploads_of(dossier)}
-    needed = validation.attachments_for(dossier.group_id, dossier.procedure_ids, answers)
+    needed = forms.asked_attachments(
+        dossier.group_id, dossier.procedure_ids, answers, dossier.commune_code
+    )
     shown = [a for a in needed if a["id"] in asked or (a.get("required") and a["id"] not in have)]
     if not shown and not (dossier.supplement or {}).get("sections"):
         shown = needed  # the officer named no paper or page: let the citizen add any
@@ -190,7 +193,9 @@ def resubmit(dossier: Dossier, form, version: int, today: date) -> None:
     have = {u.attachment_id for u in uploads_of(dossier)}
     missing = [
         a["title"]
-        for a in validation.attachments_for(dossier.group_id, dossier.procedure_ids, answers)
+        for a in forms.asked_attachments(
+            dossier.group_id, dossier.procedure_ids, answers, dossier.commune_code
+        )
         if a.get("required") and a["id"] not in have
     ]
     asked = set((dossier.supplement or {}).get("attachments", []))

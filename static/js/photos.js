@@ -4,10 +4,13 @@
 // connection loses nothing.
 import { newId } from './api.js';
 import { el } from './dom.js';
+import { checkPhoto } from './photo-check.js';
 import { put, storageRoom } from './store.js';
 import { events as syncEvents } from './sync.js';
 
-export function photoPage({ attachment, draftId, shrinkPhoto, pages, afterChange }) {
+export function photoPage({
+  attachment, draftId, shrinkPhoto, DOCUMENT, DOCUMENT_GREY, pages, afterChange,
+}) {
   const list = el('ul', { class: 'photos', 'aria-live': 'polite' });
   const status = el('p', { class: 'saved', role: 'status' });
   let urls = [];
@@ -56,10 +59,19 @@ export function photoPage({ attachment, draftId, shrinkPhoto, pages, afterChange
       }
       let blob;
       try {
-        blob = await shrinkPhoto(file);
+        // Document mode: half the bytes on 3G, as legible; grey only for the
+        // forms the app printed, never for papers with a red seal.
+        blob = await shrinkPhoto(file, attachment.form ? DOCUMENT_GREY : DOCUMENT);
       } catch (e) {
         status.textContent = e.message || 'Không đọc được ảnh này. Hãy chụp lại.';
         continue;
+      }
+      // The camera's picture is judged, not the contrast-stretched copy.
+      const { problems } = await checkPhoto(file);
+      if (problems.length && !(await keepAnyway(blob, problems))) {
+        status.textContent = 'Đã bỏ ảnh vừa chụp. Hãy chụp lại.';
+        cameraInput.click();
+        break;
       }
       const room = await storageRoom();
       try {
@@ -84,6 +96,30 @@ export function photoPage({ attachment, draftId, shrinkPhoto, pages, afterChange
     }
   }
 
+  // What the photo check found, with the photo: retake it, or keep it anyway
+  // (the check can be wrong; an officer still reads the photo).
+  const review = el('div', { class: 'photo-review', hidden: true });
+  function keepAnyway(blob, problems) {
+    return new Promise((resolve) => {
+      const url = URL.createObjectURL(blob);
+      const done = (keep) => {
+        review.hidden = true;
+        review.replaceChildren();
+        URL.revokeObjectURL(url);
+        resolve(keep);
+      };
+      review.replaceChildren(
+        el('h2', { tabindex: '-1' }, 'Ảnh này có thể khó đọc'),
+        el('img', { src: url, alt: `Ảnh vừa chụp: ${attachment.title}` }),
+        el('ul', { role: 'alert' }, problems.map((p) => el('li', {}, p.message))),
+        el('button', { type: 'button', class: 'button', onclick: () => done(false) }, 'Chụp lại'),
+        el('button', { type: 'button', class: 'button secondary', onclick: () => done(true) },
+          'Vẫn giữ ảnh này'));
+      review.hidden = false;
+      review.querySelector('h2').focus();
+    });
+  }
+
   const onSync = (event) => {
     if (!list.isConnected) return syncEvents.removeEventListener('photo', onSync);
     if (event.detail.draftId === draftId) redraw();
@@ -106,6 +142,7 @@ export function photoPage({ attachment, draftId, shrinkPhoto, pages, afterChange
     attachment.hint && el('p', { class: 'hint' }, attachment.hint),
     el('p', {}, attachment.required ? 'Bắt buộc. ' : 'Không bắt buộc. ',
       `Chụp từng trang, tối đa ${attachment.max_pages || 10} trang. Đặt giấy trên mặt phẳng, đủ sáng, chụp rõ cả 4 góc.`),
+    review,
     list,
     status,
     el('span', { class: 'camera button' }, 'Chụp ảnh', cameraInput),

@@ -158,7 +158,9 @@ export function visibleFields(catalog, sectionId, answers) {
   return visible(catalog, sectionId, answers, null);
 }
 
-export function attachmentsFor(catalog, groupId, procedureIds, answers) {
+// `electronic`: procedures whose declaration is confirmed at submit instead
+// of signed (the province's setting): their signed form is not asked.
+export function attachmentsFor(catalog, groupId, procedureIds, answers, electronic = []) {
   const group = getGroup(catalog, groupId);
   if (!group) return [];
   const active = new Set(sectionsFor(catalog, groupId, procedureIds));
@@ -166,6 +168,7 @@ export function attachmentsFor(catalog, groupId, procedureIds, answers) {
   for (const id of group.procedures) {
     if (!procedureIds.includes(id)) continue;
     for (const attachment of catalog.procedures[id].attachments) {
+      if (electronic.includes(id) && attachment.form) continue;
       if (!attachment.when || whenHolds(catalog, attachment.when, answers, active)) {
         result.push({ ...attachment });
       }

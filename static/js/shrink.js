@@ -93,15 +93,63 @@ function encodeJpeg(canvas, quality) {
   return new Promise((resolve) => canvas.toBlob(resolve, 'image/jpeg', quality));
 }
 
+// Document mode, for the photos of papers: contrast stretched (the paper's
+// grey becomes white, the ink black), a smaller long side and a lower JPEG
+// quality, which text survives far better than a photo's textures do; about
+// half the bytes of a page, measured with Tesseract by `make bench-shrink`.
+// `grey` also drops the colour: for the forms the app printed (black ink on
+// white), never for papers whose red seal an officer checks.
+export const DOCUMENT = { maxSide: 1600, quality: 0.6, paper: true };
+export const DOCUMENT_GREY = { ...DOCUMENT, grey: true };
+
+// Levels from the darkest and brightest percent of the picture to 0 and
+// 255, the same for every channel so a red seal stays red.
+function normalise(ctx, w, h, grey) {
+  const image = ctx.getImageData(0, 0, w, h);
+  const { data } = image;
+  const histogram = new Uint32Array(256);
+  for (let i = 0; i < data.length; i += 4) {
+    histogram[(data[i] * 77 + data[i + 1] * 150 + data[i + 2] * 29) >> 8]++;
+  }
+  const n = w * h;
+  const level = (share) => {
+    let seen = 0;
+    for (let v = 0; v < 256; v++) {
+      seen += histogram[v];
+      if (seen >= n * share) return v;
+    }
+    return 255;
+  };
+  const low = level(0.01);
+  const high = Math.max(low + 32, level(0.9)); // most of a page is paper
+  const scale = 255 / (high - low);
+  const map = new Uint8ClampedArray(256);
+  for (let v = 0; v < 256; v++) map[v] = (v - low) * scale;
+  for (let i = 0; i < data.length; i += 4) {
+    if (grey) {
+      const y = map[(data[i] * 77 + data[i + 1] * 150 + data[i + 2] * 29) >> 8];
+      data[i] = data[i + 1] = data[i + 2] = y;
+    } else {
+      data[i] = map[data[i]];
+      data[i + 1] = map[data[i + 1]];
+      data[i + 2] = map[data[i + 2]];
+    }
+  }
+  ctx.putImageData(image, 0, 0);
+}
+
 /**
  * Decode `file` (a File/Blob from <input type=file>), scale it so that its long side is
  * at most `maxSide` pixels (never enlarged), and return it as a JPEG Blob.
  *
  * @param {Blob} file
- * @param {{maxSide?: number, quality?: number}} [options] quality: 0..1 JPEG quality
+ * @param {{maxSide?: number, quality?: number, paper?: boolean, grey?: boolean}} [options]
+ *   quality: 0..1 JPEG quality; paper: stretch the contrast of a paper (DOCUMENT)
  * @returns {Promise<Blob>} a Blob of type 'image/jpeg'
  */
-export async function shrinkPhoto(file, { maxSide = 2000, quality = 0.8 } = {}) {
+export async function shrinkPhoto(
+  file, { maxSide = 2000, quality = 0.8, paper = false, grey = false } = {},
+) {
   if (!(file instanceof Blob)) {
     throw new TypeError('shrinkPhoto: file must be a File or Blob');
   }
@@ -133,6 +181,7 @@ export async function shrinkPhoto(file, { maxSide = 2000, quality = 0.8 } = {}) 
     ctx.imageSmoothingEnabled = true;
     ctx.imageSmoothingQuality = 'high';
     ctx.drawImage(source.image, 0, 0, w, h);
+    if (paper) normalise(ctx, w, h, grey);
 
     let blob;
     try {

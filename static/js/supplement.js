@@ -35,14 +35,14 @@ function tile(section, upload, src) {
   return item;
 }
 
-async function addFiles(section, files, shrinkPhoto) {
+async function addFiles(section, files, shrinkPhoto, mode) {
   const status = section.querySelector('.saved');
   const list = section.querySelector('.photos');
   for (const file of files) {
     status.textContent = 'Đang tải ảnh lên…';
     let blob;
     try {
-      blob = await shrinkPhoto(file);
+      blob = await shrinkPhoto(file, mode); // document mode: papers only
     } catch (error) {
       status.textContent = error.message || 'Không đọc được ảnh này. Hãy chụp lại.';
       continue;
@@ -62,7 +62,7 @@ async function addFiles(section, files, shrinkPhoto) {
 }
 
 async function start() {
-  const { shrinkPhoto } = await import(root.dataset.shrink);
+  const { shrinkPhoto, DOCUMENT } = await import(root.dataset.shrink);
   for (const section of root.querySelectorAll('.paper')) {
     for (const picker of section.querySelectorAll('.camera')) {
       picker.hidden = false;
@@ -70,7 +70,7 @@ async function start() {
       input.addEventListener('change', () => {
         const files = [...input.files];
         input.value = '';
-        addFiles(section, files, shrinkPhoto);
+        addFiles(section, files, shrinkPhoto, DOCUMENT);
       });
     }
     section.addEventListener('click', async (event) => {

@@ -7,6 +7,7 @@ import { watchDevice } from './device.js';
 import { optionsOf, readFields, renderField, setRecentCommunes } from './fields.js';
 import { enqueue, events as outboxEvents, processOutbox, retryDelay } from './outbox.js';
 import { confirmSubmission, problemText, supported } from './passkeys.js';
+import { paperPanel } from './papers.js';
 import { photoPage } from './photos.js';
 import { byDraft, get, put, update } from './store.js';
 import { syncDraft } from './sync.js';
@@ -25,8 +26,11 @@ const localToday = () => {
 const group = () => catalog.groups.find((g) => g.id === draft.group_id);
 const lowerFirst = (text) => text.charAt(0).toLowerCase() + text.slice(1);
 const showDate = (v) => (/^\d{4}-\d{2}-\d{2}$/.test(v) ? v.split('-').reverse().join('/') : v);
+// Procedures whose declaration this province lets the citizen confirm at
+// submit: their "photograph the signed form" step is not asked.
+const electronic = (root.dataset.electronic || '').split(',').filter(Boolean);
 const attachments = () =>
-  rules.attachmentsFor(catalog, draft.group_id, draft.procedure_ids, draft.answers);
+  rules.attachmentsFor(catalog, draft.group_id, draft.procedure_ids, draft.answers, electronic);
 
 // The pages of one attachment: photos on this phone, plus any the server
 // holds from another device, minus those deleted here.
@@ -347,13 +351,31 @@ function fillButtons(step, sectionId) {
   }, offer.label)));
 }
 
+// The server fills the forms from the answers it holds: send ours first.
+async function answersOnServer() {
+  clearTimeout(syncTimer);
+  if (!(await runSync())) {
+    throw new Error(navigator.onLine
+      ? 'Chưa lưu được thông tin lên máy chủ nên chưa tạo được tờ khai. Hãy thử lại sau ít giây.'
+      : 'Cần có mạng để tạo tờ khai điền sẵn. Hãy kết nối mạng rồi bấm lại. Nếu không có ' +
+        'mạng, bạn có thể nhờ cán bộ xã in tờ khai tại Bộ phận một cửa.');
+  }
+}
+
+const papersOf = (list) => list.filter((a) => a.form);
+
 async function attachmentPage(step, attachmentId) {
   const attachment = attachments().find((a) => a.id === attachmentId);
   if (!attachment) return go('kiem-tra');
-  const { shrinkPhoto } = await import(root.dataset.shrink);
+  const { shrinkPhoto, DOCUMENT, DOCUMENT_GREY } = await import(root.dataset.shrink);
   const problem = el('p', { class: 'error', role: 'alert', hidden: true });
-  const body = el('div', {}, problem, photoPage({
-    attachment, draftId: draft.id, shrinkPhoto, pages: pagesFor, afterChange: () => scheduleSync(0),
+  const paper = attachment.form && paperPanel({
+    draftId: draft.id, attachments: [attachment], ready: answersOnServer,
+    heading: 'Tờ khai điền sẵn',
+  });
+  const body = el('div', {}, problem, paper, photoPage({
+    attachment, draftId: draft.id, shrinkPhoto, DOCUMENT, DOCUMENT_GREY, pages: pagesFor,
+    afterChange: () => scheduleSync(0),
   }));
   add(body, el('button', {
     class: 'button', type: 'button',
@@ -470,6 +492,12 @@ async function checkPage(step) {
         class: 'change', href: `#a/${a.id}${RETURN}`, 'aria-label': `Thay đổi ảnh ${lowerFirst(a.title)}`,
       }, 'Thay đổi')),
       el('dd', {}, count ? `${count} trang` : a.required ? 'Chưa có ảnh' : 'Không nộp'));
+  }
+  const signed = papersOf(attachments());
+  if (signed.length) {
+    add(body, paperPanel({
+      draftId: draft.id, attachments: signed, ready: answersOnServer, heading: 'Tờ khai cần ký',
+    }));
   }
   add(body, el('h2', {}, 'Ảnh giấy tờ'), el('dl', { class: 'summary' }, rows),
     el('button', {
@@ -628,6 +656,7 @@ async function confirmPage(step) {
   });
   const online = navigator.onLine;
   const passkey = withPasskey();
+  const signedHere = electronic.filter((p) => draft.procedure_ids.includes(p));
   sendButton.hidden = passkey;
   frame(step, 'Xác nhận và nộp hồ sơ', el('div', {},
     !online
@@ -639,6 +668,9 @@ async function confirmPage(step) {
         ? el('p', {}, 'Để nộp hồ sơ, hãy xác nhận bằng khóa đăng nhập: vân tay, khuôn mặt hoặc mã ' +
           'khóa màn hình của điện thoại. Không cần chờ tin nhắn.')
         : el('p', {}, 'Để nộp hồ sơ, hãy nhận mã xác nhận qua tin nhắn đến số điện thoại đã đăng nhập.'),
+    signedHere.length && el('p', { class: 'notice' }, 'Tỉnh cho phép khai điện tử: việc bạn xác ' +
+      'nhận khi nộp thay cho chữ ký trên tờ khai của thủ tục ' +
+      signedHere.map((p) => catalog.procedures[p].title).join(', ') + '. Không cần in và ký giấy.'),
     online ? [passkey ? passkeyError : null, passkey ? passkeyButton : null, sendButton,
       passkey ? smsLink : null] : queueButton,
     message, form));

@@ -3,7 +3,7 @@
 import io
 import re
 
-from PIL import Image
+from PIL import Image, ImageDraw
 from playwright.sync_api import Page, expect
 
 from domain import validation
@@ -12,9 +12,19 @@ from tests.conftest import last_code
 
 
 def photo(tmp_path, name="trang.jpg", size=(1600, 1200)) -> str:
+    """A sharp, well-lit page filling the frame: lines of dark "words" on
+    paper, on a darker table, so that the photo check (static/js/photo-check.js)
+    has nothing to say about it."""
     path = tmp_path / name
+    w, h = size
+    picture = Image.new("RGB", size, (90, 60, 40))
+    draw = ImageDraw.Draw(picture)
+    draw.rectangle((w // 20, h // 20, w - w // 20, h - h // 20), fill=(220, 215, 205))
+    for y in range(h // 10, h - h // 10, max(8, h // 40)):
+        for x in range(w // 10, w - w // 10, max(12, w // 25)):
+            draw.rectangle((x, y, x + max(8, w // 35), y + max(3, h // 120)), fill=(30, 30, 30))
     buffer = io.BytesIO()
-    Image.new("RGB", size, (220, 210, 190)).save(buffer, "JPEG", quality=85)
+    picture.save(buffer, "JPEG", quality=85)
     path.write_bytes(buffer.getvalue())
     return str(path)
 

@@ -124,3 +124,27 @@ def test_not_an_image_gives_vietnamese_error_and_releases(page, tmp_path, fallba
     counts = result["counts"]
     assert counts["revoked"] - before["revoked"] == counts["urls"] - before["urls"]
     assert counts["closed"] - before["closed"] == counts["bitmaps"] - before["bitmaps"]
+
+
+def document_mode(page, name: str) -> dict:
+    return page.evaluate(f"async () => (await import('/static/js/shrink.js')).{name}")
+
+
+def test_document_mode_stretches_a_grey_paper_to_white_at_1600px(page, tmp_path):
+    path = tmp_path / "page.jpg"
+    path.write_bytes(bench.make_photo(4000, 3000))
+    today = bench.shrink_in_page(page, path)
+    result = bench.shrink_in_page(page, path, document_mode(page, "DOCUMENT_GREY"))
+    out = check_jpeg(result, max_side=1600)
+    assert max(out.size) == 1600
+    # The paper (236 in the generated photo, greyed by the light) comes out white.
+    paper = out.getpixel((out.width // 2, int(out.height * 0.07 + out.height * 0.04)))
+    assert min(paper) >= 240, paper
+    assert max(paper) - min(paper) <= 6  # grey: no colour left
+    assert result["size"] < 0.6 * today["size"]  # fewer bytes on 3G
+
+
+def test_document_mode_in_colour_keeps_a_red_seal_red(page, tmp_path):
+    path = marked_photo(tmp_path / "seal.jpg", (3000, 2000))
+    out = check_jpeg(bench.shrink_in_page(page, path, document_mode(page, "DOCUMENT")), 1600)
+    assert is_red(out.getpixel((20, 20)))
