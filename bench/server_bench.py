@@ -471,7 +471,13 @@ def main() -> int:
         print(f"preparing {args.submits} drafts with photos and codes...", flush=True)
         prepared = prepare(env, args.submits)
         app, app_port = start_gunicorn("app:create_app()", env)
-        bare, bare_port = start_gunicorn("bare_app:create_app()", env, ["--pythonpath", "bench"])
+        # The bare app has no outbox nor uploads: gunicorn.conf.py starts no
+        # background thread in it (it would not start without their settings).
+        bare, bare_port = start_gunicorn(
+            "bare_app:create_app()",
+            {**env, "BACKGROUND_IN_PROCESS": "0"},
+            ["--pythonpath", "bench"],
+        )
         limited, limited_port = start_gunicorn(
             "app:create_app()", {**env, "RATELIMIT_ENABLED": "1"}
         )
