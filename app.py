@@ -35,6 +35,8 @@ def create_app(config: dict | None = None) -> Flask:
     from blueprints import register_blueprints
 
     register_blueprints(app)
+    # After the blueprints: only then are all the routes' limits known.
+    limiter.only_where_asked(app)
     web.init_app(app)
     sessions.init_app(app)
 
