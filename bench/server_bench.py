@@ -54,7 +54,8 @@ BIN = Path(sys.executable).parent
 # threads each so a request waiting for SQLite's write lock or the disk does
 # not leave its process idle. `make run` uses one process with 8 threads,
 # which keeps the in-memory rate-limit counters in one place.
-WORKERS, THREADS = 2, 4
+WORKERS = int(os.environ.get("BENCH_WORKERS") or 2)
+THREADS = int(os.environ.get("BENCH_THREADS") or 4)
 GUNICORN = [
     str(BIN / "gunicorn"),
     "--workers",
@@ -182,15 +183,47 @@ def start_gunicorn(target: str, env: dict, extra: list[str] | None = None):
     port = free_port()
     command = [*GUNICORN, "--bind", f"127.0.0.1:{port}", *(extra or []), target]
     process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env})  # noqa: S603
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
+    # gunicorn's master listens before its workers have booted (each loads
+    # the app: seconds on a busy machine), and a booting worker answers
+    # nothing: measured then, a first round showed 0 requests. Ready is when
+    # a run of fresh connections, which the workers accept in turn, all answer.
+    deadline = time.monotonic() + 120
+    answered = 0
+    while time.monotonic() < deadline and answered < 4 * WORKERS:
         try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            return process, port
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            connection.request("GET", "/")
+            connection.getresponse().read()
+            connection.close()
+            answered += 1
+        except (OSError, http.client.HTTPException):
+            answered = 0
+            time.sleep(0.2)
+    if answered < 4 * WORKERS:
+        process.kill()
+        raise RuntimeError(f"gunicorn did not start: {target}")
+    # One booted worker answers them all, so also wait for every worker to
+    # go quiet (its boot's CPU time stops growing).
+    while time.monotonic() < deadline:
+        before = workers_cpu(process.pid)
+        time.sleep(0.5)
+        after = workers_cpu(process.pid)
+        if len(after) >= WORKERS and all(after[w] - before.get(w, 0) < 0.1 for w in after):
+            break
+    return process, port
+
+
+def workers_cpu(master: int) -> dict[int, float]:
+    """CPU seconds so far of each of gunicorn's worker processes."""
+    found = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
         except OSError:
-            time.sleep(0.1)
-    process.kill()
-    raise RuntimeError(f"gunicorn did not start: {target}")
+            continue
+        if int(fields[1]) == master:  # its parent
+            found[int(stat.parent.name)] = (int(fields[11]) + int(fields[12])) / 100
+    return found
 
 
 def stop(process) -> None:
