@@ -270,9 +270,17 @@ def wrk(port: int, path: str, body: str, cookie: str, token: str, conns: int, se
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     if bad:
         raise RuntimeError(f"{path}: {bad.group(1)} failed responses\n{out}")
+    answered = int(re.search(r"(\d+) requests in", out).group(1))
+    if answered == 0:
+        # Nothing answered in the whole run: wrk prints 0 for every
+        # percentile, which would read as instant. The run's length is a
+        # lower bound of what a lookup waited.
+        wait = seconds * 1000.0
+        return {"tool": f"wrk -c{conns} -d{seconds}s", "requests": 0, "p50": wait,
+                "p99": wait, "rps": 0.0}  # fmt: skip
     return {
         "tool": f"wrk -c{conns} -d{seconds}s",
-        "requests": int(re.search(r"(\d+) requests in", out).group(1)),
+        "requests": answered,
         # Anchored at a line's start: a Stdev column such as "89.50%" ends
         # with "50%" too, and would match first.
         "p50": _ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1)),
