@@ -41,6 +41,8 @@ def create_app(config: dict | None = None) -> Flask:
     from services.identity.vneid import client as vneid_client
 
     vneid_client.init_app(app)
+    # After the blueprints: only then are all the routes' limits known.
+    limiter.only_where_asked(app)
     web.init_app(app)
     sessions.init_app(app)
 

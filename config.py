@@ -69,6 +69,13 @@ class Config:
         self.SMS_HTTP_API_KEY = os.environ.get("SMS_HTTP_API_KEY", "")
         self.SMS_HTTP_TIMEOUT = _env_int("SMS_HTTP_TIMEOUT", 10)
         self.SMS_CONSOLE_REVEAL = os.environ.get("SMS_CONSOLE_REVEAL", "0") == "1"
+        # Codes go to the gateway from threads of their own (services/messages/
+        # code_sender.py): this many per process, at most SMS_CODE_QUEUE more
+        # waiting, and a request waits SMS_CODE_WAIT_SECONDS for the gateway's
+        # answer (to say at once that it failed) before it goes on without it.
+        self.SMS_CODE_SENDERS = _env_int("SMS_CODE_SENDERS", 16)
+        self.SMS_CODE_QUEUE = _env_int("SMS_CODE_QUEUE", 200)
+        self.SMS_CODE_WAIT_SECONDS = float(os.environ.get("SMS_CODE_WAIT_SECONDS") or 0.5)
 
         self.OTP_TTL_SECONDS = _env_int("OTP_TTL_SECONDS", 300)
         self.OTP_MAX_ATTEMPTS = _env_int("OTP_MAX_ATTEMPTS", 5)

@@ -41,6 +41,10 @@ def test_config(tmp_path: Path, db: Path | str) -> dict:
         # The office tests sign officers in with the password alone; the passkey
         # step has its own tests (tests/office/test_passkey_step.py).
         "OFFICER_PASSKEY_REQUIRED": False,
+        # The request waits for the file backend's write (never near this long),
+        # so a test reads the code right after asking for it even on a loaded
+        # machine; tests/services/test_code_sender.py sets its own wait.
+        "SMS_CODE_WAIT_SECONDS": 30,
     }
 
 

@@ -16,6 +16,7 @@ import hashlib
 import hmac
 import re
 import secrets
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -27,7 +28,7 @@ from domain.phones import mask_phone
 from extensions import db
 from models import Notification, OtpChallenge, PhoneCodeFailures
 from models.base import utcnow
-from services.messages.sms import SmsError
+from services.messages.code_sender import SenderBusy, code_sender
 from services.web import vn_clock, vn_time, wait_text
 
 HOUR = timedelta(hours=1)
@@ -218,16 +219,40 @@ def issue_code(phone: str, purpose: str, draft_id: str | None = None) -> None:
         expires_at=now + timedelta(seconds=config["OTP_TTL_SECONDS"]),
     )
     db.session.add(challenge)
+    db.session.flush()
+    # Read before the commit expires it: reloading it would begin a write
+    # transaction (BEGIN IMMEDIATE on SQLite) held while the request waits,
+    # and the sender could not delete a failed code meanwhile.
+    challenge_id = challenge.id
     db.session.commit()
+    # Sent from the code sender's threads (services.messages.code_sender): the
+    # request waits for the gateway's answer only SMS_CODE_WAIT_SECONDS, so a
+    # slow gateway never holds a request worker. A failure seen in that time
+    # is told now, as before; a later one deletes the code (it then counts
+    # for nothing, and entering it says no code is waiting).
     try:
-        current_app.extensions["sms_sender"].send(phone, BODIES[purpose].format(code=code))
-    except SmsError:
-        current_app.logger.warning("SMS to %s failed", mask_phone(phone))
+        outcome = code_sender(current_app._get_current_object()).send(
+            phone, BODIES[purpose].format(code=code), challenge_id
+        )
+    except SenderBusy:
         db.session.delete(challenge)
         db.session.commit()
+        current_app.logger.error("SMS code senders busy: a code was refused (SMS_CODE_QUEUE)")
+        raise OtpError(
+            "sms_busy",
+            "Hệ thống đang gửi rất nhiều tin nhắn cùng lúc nên chưa gửi được mã cho bạn. "
+            "Hãy đợi 1 phút rồi thử lại.",
+            60,
+        ) from None
+    try:
+        sent = outcome.result(timeout=config["SMS_CODE_WAIT_SECONDS"])
+    except FutureTimeout:
+        return  # on its way: the gateway is slow to answer
+    if not sent:
+        db.session.expire_all()  # the sender deleted the code's row
         raise OtpError(
             "sms_failed", "Chưa gửi được tin nhắn. Hãy kiểm tra số điện thoại và thử lại."
-        ) from None
+        )
 
 
 def _one_more_failure(phone: str) -> datetime | None:

@@ -313,6 +313,12 @@ def run_once(app: Flask, *, now: datetime | None = None, batch: int = 100) -> Re
         if not _claim(row_id, token, now, lease):
             continue  # another worker has it
         row = db.session.get(Notification, row_id)
+        # End this read before the gateway: on SQLite every transaction of a
+        # writing process is BEGIN IMMEDIATE, and a gateway taking 5 s held
+        # the write lock (every submit, upload and sign-in of every process
+        # waited) for those 5 s. Detached, the row keeps what it loaded.
+        db.session.expunge(row)
+        db.session.commit()
         values = {"claim_token": None, "claimed_until": None}
         try:
             _send(app, row)

@@ -220,3 +220,34 @@ def test_a_submit_carrying_the_devices_answers_files_those_answers(api, app):
     assert response.status_code == 201
     with app.app_context():
         assert db.session.scalars(select(Dossier)).one().answers["tre.ten"] == "Bình"
+
+
+def test_a_submit_answers_from_what_it_wrote_without_a_second_transaction(api, app):
+    # After the commit the answer (code, due date) was read back from the
+    # database in a new transaction: on SQLite a writing one, the write lock
+    # taken once more per submit for nothing.
+    from sqlalchemy import event
+
+    draft_id = complete_draft(api)
+    otp = confirmation_code(api, app, draft_id)
+    with app.app_context():
+        engine = db.engine
+    statements = []
+
+    def note(_conn, _cursor, statement, *_):
+        statements.append(statement.split()[0].upper())
+
+    def committed(_conn):
+        statements.append("COMMIT")
+
+    event.listen(engine, "before_cursor_execute", note)
+    event.listen(engine, "commit", committed)
+    try:
+        response = submit(api, draft_id, otp)
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+        event.remove(engine, "commit", committed)
+    assert response.status_code == 201
+    assert response.get_json()["code"]
+    after_commit = statements[len(statements) - statements[::-1].index("COMMIT") :]
+    assert [s for s in after_commit if s not in ("ROLLBACK", "PRAGMA")] == []

@@ -178,3 +178,51 @@ def test_the_notify_worker_command_sends_once_and_exits(app):
     assert result.exit_code == 0
     assert "sent 2" in result.output
     assert len(sms.delivered) == 2
+
+
+class HeldSms:
+    """A gateway that answers only when `release` is set (a slow one, without waiting)."""
+
+    def __init__(self):
+        self.sending, self.release = threading.Event(), threading.Event()
+        self.delivered = []
+
+    def send(self, to, body):
+        self.sending.set()
+        self.release.wait(20)
+        self.delivered.append((to, body))
+
+
+def test_a_slow_gateway_does_not_hold_the_database_while_it_sends(app):
+    # On SQLite a transaction left open during the send held the write lock:
+    # every submit, upload and sign-in waited for the gateway's answer.
+    with app.app_context():
+        create_submitted_dossier(receipt_sms=True)
+    gateway = HeldSms()
+    app.extensions["sms_sender"] = gateway
+    worker = threading.Thread(target=lambda: _run_once_in(app))
+    worker.start()
+    try:
+        assert gateway.sending.wait(20)
+        wrote = threading.Event()
+
+        def write():
+            with app.app_context():
+                create_submitted_dossier()
+                wrote.set()
+
+        writer = threading.Thread(target=write)
+        writer.start()
+        # Waits on the writer, not on a clock: on main it stays blocked until
+        # the gateway answers, which only `release` below lets it do.
+        assert wrote.wait(20)
+    finally:
+        gateway.release.set()
+        worker.join(30)
+    writer.join(30)
+    assert len(gateway.delivered) == 1
+
+
+def _run_once_in(app):
+    with app.app_context():
+        notify.run_once(app)

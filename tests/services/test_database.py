@@ -33,6 +33,8 @@ def test_connections_use_wal_a_busy_timeout_and_foreign_keys(sqlite_app):
         assert pragma("journal_mode") == "wal"
         assert pragma("busy_timeout") == 10000
         assert pragma("foreign_keys") == 1
+        # An acknowledged dossier survives a power cut: WAL synced at each commit.
+        assert pragma("synchronous") == 2  # FULL
 
 
 def hold_write_lock(app, started: threading.Event, release: threading.Event):
