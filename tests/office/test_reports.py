@@ -108,7 +108,9 @@ def from_history(code: str, today: date) -> str:
     # The step: the same working day; the appointment: the group's whole time.
     step_due = due_date(as_utc(accepted.at), 0)
     group = next(g for g in CATALOG["groups"] if g["id"] == "khai-sinh")
-    promised = max(step_due, due_date(as_utc(accepted.at), int(group["total_working_days"])))
+    promised = max(
+        step_due, due_date(as_utc(accepted.at), int(group["deadline"]["chain_working_days"]))
+    )
     if "record_result" in actions:
         registered = next(
             e for e in events if e.procedure_id == BIRTH and e.action == "record_result"
