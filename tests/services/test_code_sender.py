@@ -91,7 +91,7 @@ def test_a_code_whose_sms_failed_later_is_not_waiting_and_can_be_sent_again(
     with app.app_context():
         assert db.session.scalars(select(OtpChallenge)).all() == []
     page = enter_code(client, "123456")
-    assert "Chưa có mã nào đang chờ" in page.text
+    assert "Chưa có mã nào được gửi đến số này" in page.text
     code_page = client.get("/dang-nhap/nhap-ma")
     assert 'data-wait="0"' in code_page.text  # "Gửi lại mã" at once
 
