@@ -97,6 +97,29 @@ def qr_svg(url: str) -> bytes:
     ).encode()
 
 
+def draw_qr(pdf, matrix, x: float, y: float, size: float) -> None:
+    """A QR code's dark modules as black rectangles, in a square of ``size`` mm at
+    (x, y) that includes the 4-module quiet zone (the poster, the slips, the forms)."""
+    pdf.set_fill_color(0, 0, 0)
+    m = size / (len(matrix) + 8)
+    for r, c, length in _runs(matrix):
+        pdf.rect(x + (c + 4) * m, y + (r + 4) * m, length * m, m, style="F")
+
+
+def wrap_words(text: str, width: float, measure) -> list[str]:
+    """Greedy line breaking of ``text`` at spaces: lines whose ``measure(line)`` (mm)
+    stays within ``width``; a single word wider than that gets a line of its own."""
+    lines, line = [], ""
+    for word in text.split():
+        candidate = f"{line} {word}".strip()
+        if line and measure(candidate) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = candidate
+    return [*lines, line] if line else lines
+
+
 def _runs(matrix) -> list[tuple[int, int, int]]:
     """(row, first column, length) of each horizontal run of dark modules."""
     runs = []
@@ -150,15 +173,7 @@ class _Fonts:
         return self.pdf.get_string_width(text)
 
     def wrap(self, text: str, size: float, width: float, bold: bool = False) -> list[str]:
-        lines, line = [], ""
-        for word in text.split():
-            candidate = f"{line} {word}".strip()
-            if line and self.width(candidate, size, bold) > width:
-                lines.append(line)
-                line = word
-            else:
-                line = candidate
-        return [*lines, line] if line else lines
+        return wrap_words(text, width, lambda line: self.width(line, size, bold))
 
 
 def layout(info: PosterInfo, fonts: _Fonts) -> list:
@@ -271,10 +286,7 @@ def render_pdf(items: list, fonts: _Fonts, title: str) -> bytes:
         elif isinstance(item, Qr):
             pdf.set_fill_color(*WHITE)
             pdf.rect(item.x, item.y, item.size, item.size, style="F")
-            pdf.set_fill_color(0, 0, 0)
-            m = item.size / (len(item.matrix) + 8)
-            for r, c, length in _runs(item.matrix):
-                pdf.rect(item.x + (c + 4) * m, item.y + (r + 4) * m, length * m, m, style="F")
+            draw_qr(pdf, item.matrix, item.x, item.y, item.size)
         else:
             pdf.set_font("DejaVu", "B" if item.bold else "", item.size)
             pdf.set_text_color(*item.color)

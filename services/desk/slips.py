@@ -25,7 +25,7 @@ from extensions import db
 from models import Citizen, Commune, Dossier, Upload
 from models.base import as_utc
 from services.desk import deadlines
-from services.desk.posters import FONT_FILES, PosterError, _runs, close_fonts, make_qr
+from services.desk.posters import FONT_FILES, PosterError, close_fonts, draw_qr, make_qr
 from services.messages.notify import public_url
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "data" / "slips"
@@ -281,10 +281,7 @@ class _Slip:
         qr = make_qr(link)
         size = 30.0
         x = pdf.l_margin + pdf.epw - size
-        m = size / (len(qr.matrix) + 8)
-        pdf.set_fill_color(0, 0, 0)
-        for r, c, length in _runs(qr.matrix):
-            pdf.rect(x + (c + 4) * m, y + (r + 4) * m, length * m, m, style="F")
+        draw_qr(pdf, qr.matrix, x, y, size)
         pdf.code39(f"*{code}*", pdf.l_margin + 2, y + 4, w=0.9, h=13)
         self.font(9)
         pdf.set_xy(pdf.l_margin, y + 20)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from services.desk.posters import PosterError, _runs, close_fonts, make_qr
+from services.desk.posters import PosterError, close_fonts, draw_qr, make_qr, wrap_words
 
 A4 = (210.0, 297.0)
 LEFT, RIGHT, TOP = 20.0, 15.0, 14.0
@@ -71,15 +71,7 @@ class _Writer:
         return self.pdf.get_string_width(text)
 
     def wrap(self, text: str, width: float, style: str = "", size: float = BODY) -> list[str]:
-        lines, line = [], ""
-        for word in text.split():
-            candidate = f"{line} {word}".strip()
-            if line and self.width(candidate, style, size) > width:
-                lines.append(line)
-                line = word
-            else:
-                line = candidate
-        return [*lines, line] if line else [""]
+        return wrap_words(text, width, lambda line: self.width(line, style, size)) or [""]
 
     def text(self, x: float, text: str, style: str = "", size: float = BODY):
         self.font(style, size)
@@ -224,10 +216,7 @@ def render(
     def footer(pdf):
         size = 24.0
         x, y = LEFT - 2, A4[1] - size - 4
-        pdf.set_fill_color(0, 0, 0)
-        m = size / (len(matrix) + 8)
-        for r, c, length in _runs(matrix):
-            pdf.rect(x + (c + 4) * m, y + (r + 4) * m, length * m, m, style="F")
+        draw_qr(pdf, matrix, x, y, size)
         pdf.set_text_color(60, 60, 60)
         pdf.set_font(FAMILY, "", 8.5)
         pdf.text(x + size + 2, y + 9, f"Mã tờ khai: {token}   ·   Bản in: {print_id}")
