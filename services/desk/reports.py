@@ -39,32 +39,36 @@ OUTCOMES = {
 }
 
 
-def dossier_outcome(d: Dossier, today: date) -> str:
-    status = Status(d.status)
-    if status == Status.NOT_ACCEPTED:
-        return "tu-choi"
-    if status == Status.WITHDRAWN:
-        return "rut"
-    if status == Status.STOPPED:
-        return "dung"
-    late = legal_clock.dossier_late(deadlines.clock(d), today)
-    if d.done_at is not None:
+# A dossier or step that ended without a result, by how it ended.
+ENDED_WITHOUT_RESULT = {
+    Status.NOT_ACCEPTED: "tu-choi",
+    Status.WITHDRAWN: "rut",
+    Status.STOPPED: "dung",
+}
+
+
+def _outcome(status: Status, done: bool, late: bool) -> str:
+    if status in ENDED_WITHOUT_RESULT:
+        return ENDED_WITHOUT_RESULT[status]
+    if done:
         return "tre-han" if late else "dung-han"
     return "qua-han" if late else "trong-han"
+
+
+def dossier_outcome(d: Dossier, today: date) -> str:
+    status = Status(d.status)
+    late = status not in ENDED_WITHOUT_RESULT and legal_clock.dossier_late(
+        deadlines.clock(d), today
+    )
+    return _outcome(status, d.done_at is not None, late)
 
 
 def step_outcome(step, today: date) -> str:
     status = Status(step.status)
-    if status == Status.NOT_ACCEPTED:
-        return "tu-choi"
-    if status == Status.WITHDRAWN:
-        return "rut"
-    if status == Status.STOPPED:
-        return "dung"
-    late = legal_clock.step_late(deadlines.step_clock(step), today)
-    if status == Status.DONE:
-        return "tre-han" if late else "dung-han"
-    return "qua-han" if late else "trong-han"
+    late = status not in ENDED_WITHOUT_RESULT and legal_clock.step_late(
+        deadlines.step_clock(step), today
+    )
+    return _outcome(status, status == Status.DONE, late)
 
 
 def percentile(values: list[int], q: float) -> float | None:
