@@ -85,7 +85,8 @@ def test_an_officer_accepts_and_registers_a_birth_and_the_citizen_sees_it(desk, 
     expect(page.get_by_text("Đã chuyển đến Công an xã.")).to_be_visible()
     with live_app.app_context():
         outbox = db.session.scalars(db.select(Notification)).all()
-        assert sorted(n.channel for n in outbox) == ["email", "email", "sms", "sms"]
+        # The receipt, by SMS and (since issue 12) by email too, then the steps' messages.
+        assert sorted(n.channel for n in outbox) == ["email", "email", "email", "sms", "sms"]
 
 
 def test_the_poster_preview_scans_back_to_the_commune_link(desk, live_app):
