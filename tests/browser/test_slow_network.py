@@ -98,11 +98,16 @@ def test_photo_uploads_cut_mid_answer_or_dripping_still_reach_the_dossier_once(
     page = phone_context.new_page()
     start_group_one(page, live_app)
     network = live_app.network
-    # The first photo's answer is cut after a few bytes (the app kept it), the second's
-    # comes at 100 bytes a second: both are retried or awaited, never lost or doubled.
+    # The first photo's answer drips (about 900 bytes at 250 a second, well within the
+    # upload's deadline, so the phone waits for it), the second's is cut after a few
+    # bytes (the app kept it): awaited or retried, never lost or doubled. In this order
+    # each rule meets its own photo, since the walk waits for a photo to be uploaded
+    # before the next. The other way round, the cut photo's retry could come before the
+    # second photo and take the drip too: the rules' order decided which photo got what.
+    dripped = network.drip(250, "POST", r"/uploads$")
     cut = network.reset(10, "POST", r"/uploads$")
-    network.drip(100, "POST", r"/uploads$")
     walk_to_confirmation(page, tmp_path, "khai-sinh", GROUP_ONE, valid_birth_answers())
+    assert dripped.hits == 1
     assert cut.hits == 1
     confirm_with_sms(page, live_app)
     one_dossier_with_every_photo(live_app, filed_code(page))
