@@ -12,7 +12,7 @@ from extensions import db
 from models import Dossier
 from tests import databases
 from tests.browser.conftest import PHONE, LiveServer, watch_errors
-from tests.browser.walk import filed_code, sign_in, walk_to_confirmation
+from tests.browser.walk import choose_procedures, filed_code, sign_in, walk_to_confirmation
 from tests.conftest import last_code
 from tests.conftest import test_config as config_for
 from tests.domain.sample_answers import valid_birth_answers
@@ -109,7 +109,7 @@ def test_the_requester_page_shows_what_vneid_vouched_for(page, vneid_app):
     at_provider(page, "muc2")
     page.goto("/x/05665")
     page.get_by_role("link", name="Liên thông khai sinh").click()
-    page.get_by_role("button", name="Tiếp tục").click()
+    choose_procedures(page)  # only the required procedure comes ticked (issue 16)
     expect(page.get_by_role("heading", name="Thông tin của bạn")).to_be_visible()
     name = page.get_by_label("Họ, chữ đệm và tên")
     expect(name).to_have_value("Nguyễn Văn An")
