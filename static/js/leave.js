@@ -153,4 +153,12 @@ function watch(form) {
   });
 }
 
-for (const form of document.querySelectorAll('form[data-sign-out]')) watch(form);
+for (const form of document.querySelectorAll('form[data-sign-out]')) {
+  watch(form);
+  form.dataset.watched = '1';
+  // Tapped before this script listened (hold-sign-out.js kept it): handled now.
+  if (form.dataset.held) {
+    delete form.dataset.held;
+    form.dispatchEvent(new Event('submit', { cancelable: true }));
+  }
+}

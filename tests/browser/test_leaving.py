@@ -3,9 +3,11 @@ after a warning in the page when something is not sent yet."""
 
 from playwright.sync_api import expect
 
+from tests.browser.conftest import PHONE
 from tests.browser.offline import device
-from tests.browser.test_offline import open_first_photo_page
-from tests.browser.walk import photo, sign_in
+from tests.browser.test_offline import PROCEDURES, fill_pages, open_first_photo_page, sections
+from tests.browser.walk import choose_procedures, photo, sign_in
+from tests.domain.sample_answers import valid_birth_answers
 
 SIGN_OUT = "/dang-nhap/dang-xuat"
 WARNING = "Điện thoại này còn hồ sơ chưa gửi xong"
@@ -143,3 +145,36 @@ def test_a_phone_whose_storage_fails_still_signs_out(phone_context, live_app):
     )
     page.get_by_role("button", name="Đăng xuất").click()
     assert_signed_out(page, live_app)
+
+
+def test_a_sign_out_tapped_before_its_script_listens_still_warns(browser, live_app, tmp_path):
+    """On a slow phone the page is drawn before leave.js runs; a tap then signed out at
+    once, without the warning, and left the drafts and photos on the phone."""
+    # No service worker, so that the test can hold leave.js on its way.
+    context = browser.new_context(base_url=live_app.base_url, service_workers="block", **PHONE)
+    try:
+        page = context.new_page()
+        answers = valid_birth_answers()
+        page.goto("/x/05665")
+        page.get_by_role("link", name="Liên thông khai sinh").click()
+        sign_in(page, live_app)
+        choose_procedures(page, "khai-sinh", PROCEDURES)
+        fill_pages(page, sections(answers), answers)
+        expect(page.get_by_role("heading", name="Tờ khai đăng ký khai sinh đã ký")).to_be_visible()
+        live_app.network.hang("POST", r"^/api/v1/drafts/[^/]+/uploads$", times=None)
+        page.get_by_label("Chụp ảnh").set_input_files(photo(tmp_path))
+        expect(page.locator(".photos li")).to_have_count(1)
+        held = []
+        page.route("**/js/leave.js*", lambda route: held.append(route))
+        page.goto("/ho-so", wait_until="commit")  # its load waits for leave.js
+        expect(page.get_by_role("heading", name="Hồ sơ của tôi")).to_be_visible()
+        posts = sign_out_posts(page)
+        page.get_by_role("button", name="Đăng xuất").click()
+        assert len(held) == 1
+        held[0].continue_()
+        expect(page.get_by_role("alertdialog", name=WARNING)).to_be_visible()
+        assert posts == []
+        assert len(device(page, "drafts")) == 1
+    finally:
+        live_app.network.clear()
+        context.close()
