@@ -20,13 +20,14 @@ import sys
 import threading
 from collections.abc import Iterator
 from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 import photo_set  # noqa: E402
+from shrink_bench import page_and_static  # noqa: E402
 
 from tests.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
@@ -47,34 +48,12 @@ TEST_PAGE = """<!doctype html>
 """
 
 
-class _Handler(SimpleHTTPRequestHandler):
-    def do_GET(self):
-        path = self.path.split("?", 1)[0]
-        if path == PAGE_PATH:
-            body = TEST_PAGE.encode("utf-8")
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-        elif path.startswith("/static/"):
-            self.path = self.path[len("/static") :]
-            super().do_GET()
-        else:
-            self.send_error(404)
-
-    def log_message(self, format, *args):
-        pass
-
-
-_Handler.extensions_map = {**_Handler.extensions_map, ".js": "text/javascript"}
-
-
 @contextlib.contextmanager
 def check_page(browser=None) -> Iterator:
     """A Chromium page with window.runCheck(b64); `browser` or one launched here."""
     server = ThreadingHTTPServer(
-        ("127.0.0.1", 0), partial(_Handler, directory=str(ROOT / "static"))
+        ("127.0.0.1", 0),
+        partial(page_and_static(PAGE_PATH, TEST_PAGE), directory=str(ROOT / "static")),
     )
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

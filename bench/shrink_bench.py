@@ -154,33 +154,39 @@ def make_photo(
     return buf.getvalue()
 
 
-class _Handler(SimpleHTTPRequestHandler):
-    def do_GET(self):
-        path = self.path.split("?", 1)[0]
-        if path == PAGE_PATH:
-            body = TEST_PAGE.encode("utf-8")
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-        elif path.startswith("/static/"):
-            self.path = self.path[len("/static") :]
-            super().do_GET()
-        else:
-            self.send_error(404)
+def page_and_static(page_path: str, page_html: str) -> type[SimpleHTTPRequestHandler]:
+    """A handler serving ``page_html`` at ``page_path`` and static/ under /static/
+    (this benchmark's and bench/photo_check_bench.py's test pages)."""
 
-    def log_message(self, format, *args):
-        pass
+    class Handler(SimpleHTTPRequestHandler):
+        def do_GET(self):
+            path = self.path.split("?", 1)[0]
+            if path == page_path:
+                body = page_html.encode("utf-8")
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+            elif path.startswith("/static/"):
+                self.path = self.path[len("/static") :]
+                super().do_GET()
+            else:
+                self.send_error(404)
 
+        def log_message(self, format, *args):
+            pass
 
-_Handler.extensions_map = {**_Handler.extensions_map, ".js": "text/javascript"}
+    Handler.extensions_map = {**Handler.extensions_map, ".js": "text/javascript"}
+    return Handler
 
 
 @contextlib.contextmanager
 def serve_static() -> Iterator[str]:
     """Serve static/ under /static/ and the test page on 127.0.0.1; yield the page URL."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Handler, directory=str(STATIC_DIR)))
+    server = ThreadingHTTPServer(
+        ("127.0.0.1", 0), partial(page_and_static(PAGE_PATH, TEST_PAGE), directory=str(STATIC_DIR))
+    )
     thread = threading.Thread(
         target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
     )
