@@ -135,6 +135,12 @@ class Config:
         # that overwrites X-Forwarded-For/-Proto/-Host: they are trusted then.
         self.TRUST_PROXY = _env_int("TRUST_PROXY", 0)
         self.PERMANENT_SESSION_LIFETIME = _env_int("SESSION_DAYS", 30) * 86400
+        # The cookie is sent again only when the session changed (or its
+        # server row was touched, so the 30 days still slide: sessions._check).
+        # Re-sent on every answer, a late one (a static file the page left
+        # behind had asked for) put back the older cookie it came with, and
+        # the next form's CSRF secret with it was gone.
+        self.SESSION_REFRESH_EACH_REQUEST = False
         self.WTF_CSRF_TIME_LIMIT = None  # tied to the session; long forms on slow phones
 
         # Sign-in with the national e-ID (VNeID) over OpenID Connect

@@ -2,7 +2,8 @@
 and the citizen sees and ends the devices signed in to the account."""
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
 
 import pytest
 from sqlalchemy import select
@@ -75,6 +76,44 @@ def test_signing_out_ends_every_copy_of_the_cookie(app):
     assert response.status_code == 401
     assert response.get_json()["error"]["code"] == "unauthenticated"
     assert thief.get("/ho-so").headers["Location"] == "/dang-nhap/"
+
+
+def answer_late(app, client, cookie: str, path: str) -> None:
+    """A request the browser sent with an earlier `cookie` (a module of the page
+    just left, the worker's update check) is answered now: whatever cookie the
+    answer sets lands in the browser's jar, over the newer one."""
+    late = app.test_client()
+    late.set_cookie("session", cookie)
+    with late.get(path) as response:
+        for header in response.headers.getlist("Set-Cookie"):
+            if header.startswith("session="):
+                client.set_cookie("session", header.split(";", 1)[0].split("=", 1)[1])
+
+
+@pytest.mark.parametrize("path", ["/static/js/api.js", "/service-worker.js", "/", "/ho-so"])
+def test_an_answer_arriving_late_with_an_older_cookie_does_not_break_the_next_form(app, path):
+    # Seen in CI: "Đăng xuất" tapped on "Hồ sơ của tôi" just after signing in
+    # got "Phiên làm việc đã hết hạn": a static file requested by the previous
+    # page, answered after "Hồ sơ của tôi", set the cookie it had been sent
+    # with, which had no CSRF secret yet.
+    client = browser(app, ANDROID_CHROME)
+    ask_for_code(client)
+    enter_code(client, last_code(app, "+84912345678"))
+    just_signed_in = client.get_cookie("session").value
+    token = sign_out_token(client)
+    answer_late(app, client, just_signed_in, path)
+    response = client.post("/dang-nhap/dang-xuat", data={"csrf_token": token})
+    assert response.status_code in (302, 303)
+    assert client.get("/ho-so").headers["Location"] == "/dang-nhap/"
+
+
+def test_a_static_file_never_sets_the_session_cookie(phone):
+    for path in ("/static/js/api.js", "/static/css/app.css", "/service-worker.js"):
+        with phone.get(path) as response:
+            assert response.status_code == 200
+            assert not any(
+                h.startswith("session=") for h in response.headers.getlist("Set-Cookie")
+            ), path
 
 
 def test_a_signed_cookie_without_a_server_session_opens_nothing(app, client):
@@ -175,6 +214,25 @@ def test_last_seen_is_written_at_most_once_a_minute_even_on_reading_requests(app
     age_session(app, row_id, hours=1, idle_minutes=5)
     assert client.get("/api/v1/dossiers").status_code == 200
     assert utcnow() - last_seen() < timedelta(minutes=1)
+
+
+def test_the_cookie_still_slides_for_30_days_while_the_citizen_comes_back(app):
+    client = app.test_client()
+    row_id = sign_in_as(app, client, citizen_id=make_citizen(app))
+
+    def cookie_set_by(path):
+        with client.get(path) as response:
+            assert response.status_code == 200
+            return [h for h in response.headers.getlist("Set-Cookie") if h.startswith("session=")]
+
+    cookie_set_by("/ho-so")  # the first page since signing in
+    age_session(app, row_id, hours=1, idle_minutes=0.5)
+    assert cookie_set_by("/ho-so") == []  # nothing changed: nothing to send back
+    age_session(app, row_id, hours=24 * 20, idle_minutes=5)
+    (renewed,) = cookie_set_by("/ho-so")
+    expires = re.search(r"Expires=([^;]+)", renewed).group(1)
+    left = parsedate_to_datetime(expires) - datetime.now(UTC)
+    assert left > timedelta(days=29)
 
 
 def test_an_ended_session_is_not_listed(app, phone):

@@ -20,6 +20,7 @@ import logging
 import secrets
 
 from flask import Flask, current_app, g, has_request_context, request, session
+from flask_wtf.csrf import generate_csrf
 from sqlalchemy import event, inspect, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session as OrmSession
@@ -75,6 +76,11 @@ def start(owner: Owner, keep: tuple[str, ...] = ()) -> UserSession:
     kept = {k: session[k] for k in keep if k in session}
     clear("replaced")
     session.update(kept)
+    # The CSRF secret is made with the session, not by whichever page first
+    # shows a form: two pages loading at once (or a late answer carrying the
+    # cookie of a moment ago) then agree on it, and no form goes stale.
+    g.pop("csrf_token", None)
+    generate_csrf()
     token, row = open_row(owner, describe_device(request.user_agent.string))
     db.session.commit()
     session[TOKEN_KEY] = token
@@ -131,6 +137,7 @@ def _check(kind: str) -> UserSession | None:
         return None
     if rules.needs_touch(row.last_seen_at, now):
         _later(row.id, last_seen_at=now)
+        session.modified = True  # the cookie's expiry slides with the row
     return row
 
 
