@@ -38,10 +38,14 @@ class Config:
         self.UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
         self.MAX_UPLOAD_BYTES = _env_int("MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
         self.MAX_IMAGE_PIXELS = _env_int("MAX_IMAGE_PIXELS", 40_000_000)
-        # Photos decoded at once per process (each may hold a few hundred MB of
-        # pixels for seconds), and how long an upload waits for a turn before it
-        # answers 503 with Retry-After (services/photos/uploads.py).
-        self.IMAGE_DECODE_CONCURRENCY = _env_int("IMAGE_DECODE_CONCURRENCY", 2)
+        # Photos decoded at once per process, each in a child process of low
+        # priority (it may hold a few hundred MB of pixels for seconds); how
+        # many more may wait for a turn, and for how long, before an upload
+        # answers 503 with Retry-After (services/photos/uploads.py). Every
+        # decoding or waiting photo holds a request thread: keep the sum well
+        # under the server's threads per process (gunicorn --threads, 4).
+        self.IMAGE_DECODE_CONCURRENCY = _env_int("IMAGE_DECODE_CONCURRENCY", 1)
+        self.IMAGE_DECODE_QUEUE = _env_int("IMAGE_DECODE_QUEUE", 1)
         self.IMAGE_DECODE_WAIT_SECONDS = _env_int("IMAGE_DECODE_WAIT_SECONDS", 5)
         # Files under UPLOAD_DIR that no row names (a process killed between the
         # file and its row, a half-written .tmp) go once older than

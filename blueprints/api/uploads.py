@@ -14,7 +14,7 @@ from extensions import citizen_or_ip, db, limiter
 from models import Upload
 from services.dossiers import drafts
 from services.input import form_int
-from services.photos import storage, uploads
+from services.photos import decode_pool, storage, uploads
 from services.photos.images import ImageRejected
 
 UPLOAD_FORM = {
@@ -72,7 +72,7 @@ def photo_errors():
     except ImageRejected as rejected:
         status = 413 if rejected.code == "too_large" else 422
         raise ApiError(status, f"image_{rejected.code}", rejected.message) from None
-    except uploads.DecoderBusy:
+    except (uploads.DecoderBusy, decode_pool.DecoderLost):
         raise ApiError(
             503,
             "busy",

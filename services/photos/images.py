@@ -89,6 +89,11 @@ class ImageRejected(ValueError):
     def __repr__(self) -> str:
         return f"ImageRejected(code={self.code!r})"
 
+    def __reduce__(self):
+        # Raised in the decoding child (services/photos/decode_pool.py) and
+        # raised again in the worker: rebuilt from both fields, not from args.
+        return (ImageRejected, (self.code, self.message))
+
 
 @dataclass(frozen=True)
 class SanitizedImage:

@@ -24,29 +24,45 @@ from flask import current_app
 
 from extensions import db
 from models import Upload
-from services.photos import storage
+from services.photos import decode_pool, storage
 from services.photos.images import SanitizedImage, sanitize_image
 
 RETRY_AFTER_SECONDS = 10
 
 
 class DecoderBusy(Exception):
-    """Every decode slot stayed taken for IMAGE_DECODE_WAIT_SECONDS."""
+    """No decode slot came free in time, or too many photos already wait for one."""
 
 
 class DecodeSlots:
-    """At most `size` decodes at once in this process; a waiter gives up after `wait` s."""
+    """At most `size` photos decoded at once by this process and `queue` more
+    waiting, each for at most `wait` s; any other is refused at once.
 
-    def __init__(self, size: int, wait: float) -> None:
-        self.size, self.wait = max(1, size), wait
+    Each of them holds one of the worker's few request threads while it waits
+    for its child (services/photos/decode_pool.py): unbounded, fifty citizens
+    sending photos took every thread, and a status lookup queued behind them
+    for seconds. A refused photo stays on the phone, which sends it again
+    after the Retry-After."""
+
+    def __init__(self, size: int, wait: float, queue: int = 1) -> None:
+        self.size, self.wait, self.queue = max(1, size), wait, max(0, queue)
         self._free = threading.BoundedSemaphore(self.size)
         self._lock = threading.Lock()
-        self.in_use = 0
+        self.in_use = self.waiting = 0
 
     @contextmanager
     def slot(self) -> Iterator[None]:
-        if not self._free.acquire(timeout=self.wait):
-            raise DecoderBusy()
+        if not self._free.acquire(blocking=False):
+            with self._lock:
+                if self.waiting >= self.queue:
+                    raise DecoderBusy()
+                self.waiting += 1
+            try:
+                if not self._free.acquire(timeout=self.wait):
+                    raise DecoderBusy()
+            finally:
+                with self._lock:
+                    self.waiting -= 1
         with self._lock:
             self.in_use += 1
         try:
@@ -65,21 +81,30 @@ def decode_slots(app=None) -> DecodeSlots:
     with _SLOTS_LOCK:
         slots = app.extensions.get("image_decode_slots")
         if slots is None:
+            config = app.config
             slots = app.extensions["image_decode_slots"] = DecodeSlots(
-                app.config["IMAGE_DECODE_CONCURRENCY"], app.config["IMAGE_DECODE_WAIT_SECONDS"]
+                config["IMAGE_DECODE_CONCURRENCY"],
+                config["IMAGE_DECODE_WAIT_SECONDS"],
+                config["IMAGE_DECODE_QUEUE"],
             )
         return slots
 
 
 def decode(data: bytes, config) -> SanitizedImage:
-    """The photo re-encoded (ImageRejected otherwise), outside any transaction."""
+    """The photo re-encoded by a child process (ImageRejected otherwise),
+    outside any transaction. DecoderBusy: no turn came; DecoderLost: the
+    child died."""
     if db.session().in_transaction():
         # A programming error, caught by every test that uploads: decoding here
         # would hold the transaction (and SQLite's write lock) for seconds.
         raise RuntimeError("a photo is decoded with a database transaction open")
     with decode_slots().slot():
-        return sanitize_image(
-            data, max_bytes=config["MAX_UPLOAD_BYTES"], max_pixels=config["MAX_IMAGE_PIXELS"]
+        return decode_pool.run(
+            sanitize_image,
+            data,
+            max_bytes=config["MAX_UPLOAD_BYTES"],
+            max_pixels=config["MAX_IMAGE_PIXELS"],
+            size=config["IMAGE_DECODE_CONCURRENCY"],
         )
 
 

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from extensions import db
 from models import Upload
-from services.photos import images
+from services.photos import decode_pool, uploads
 from services.photos.uploads import decode_slots
 from tests.api.test_concurrent_writes import signed_in
 from tests.conftest import make_citizen
@@ -82,7 +82,7 @@ def test_another_citizens_draft_save_goes_through_while_a_slow_photo_decodes(app
 
     def watch(frame, event, _arg):
         # The real decode, observed (not replaced): when it starts and ends.
-        if frame.f_code is images.sanitize_image.__code__:
+        if frame.f_code is uploads.decode.__code__:
             if event == "call":
                 events.append("decode started")
                 decoding.set()
@@ -124,6 +124,66 @@ def test_when_every_decode_slot_stays_taken_an_upload_answers_503_and_keeps_noth
     assert rows_of(app, draft_id) == 0
     assert files_under(Path(app.config["UPLOAD_DIR"])) == []
     assert send(api, draft_id, jpeg_bytes()).status_code == 201
+
+
+def test_a_photo_is_decoded_by_a_child_process_that_yields_the_cpu_to_requests(app, api):
+    draft_id = new_birth_draft(api)
+    assert send(api, draft_id, jpeg_bytes()).status_code == 201
+    children = decode_pool.POOL.children()
+    assert children and os.getpid() not in children
+    ours = os.getpriority(os.PRIO_PROCESS, 0)
+    for pid in children:
+        assert os.getpriority(os.PRIO_PROCESS, pid) >= min(19, ours + decode_pool.NICENESS)
+
+
+def test_a_decoding_child_killed_costs_only_that_photo(app, api):
+    draft_id = new_birth_draft(api)
+    assert send(api, draft_id, jpeg_bytes(), client_id="photo-00001").status_code == 201
+
+    def kill_children(frame, event, _arg):
+        # The kernel's OOM killer, as the worker starts waiting for the child.
+        if event == "call" and frame.f_code is uploads.decode.__code__:
+            for pid in decode_pool.POOL.children():
+                os.kill(pid, 9)
+
+    sys.setprofile(kill_children)
+    try:
+        lost = send(api, draft_id, jpeg_bytes(color=(10, 20, 30)), client_id="photo-00002")
+    finally:
+        sys.setprofile(None)
+    assert lost.status_code == 503
+    assert int(lost.headers["Retry-After"]) > 0
+    assert "thử lại" in lost.get_json()["error"]["message"]
+    assert rows_of(app, draft_id) == 1
+    again = send(api, draft_id, jpeg_bytes(color=(10, 20, 30)), client_id="photo-00002")
+    assert again.status_code == 201
+    assert rows_of(app, draft_id) == 2
+
+
+def test_photos_waiting_for_a_decode_never_take_every_request_thread(app):
+    # One photo decoding, one waiting its turn: a third is refused at once
+    # (the phone sends it again after Retry-After), it does not wait too.
+    app.config.update(
+        IMAGE_DECODE_CONCURRENCY=1, IMAGE_DECODE_QUEUE=1, IMAGE_DECODE_WAIT_SECONDS=60
+    )
+    waiter_api = signed_in(app, make_citizen(app, "+84912345678"))
+    third_api = signed_in(app, make_citizen(app, "+84987654321"))
+    waiter_draft, third_draft = new_birth_draft(waiter_api), new_birth_draft(third_api)
+    slots = decode_slots(app)
+    answers = {}
+    with slots.slot():  # another photo decoding right now
+        waiter = threading.Thread(
+            target=lambda: answers.update(waiter=send(waiter_api, waiter_draft, jpeg_bytes()))
+        )
+        waiter.start()
+        while slots.waiting == 0 and waiter.is_alive():
+            threading.Event().wait(0.01)
+        third = send(third_api, third_draft, jpeg_bytes())
+        assert third.status_code == 503
+        assert waiter.is_alive() and slots.waiting == 1  # still waiting its turn
+    waiter.join(120)
+    assert answers["waiter"].status_code == 201
+    assert rows_of(app, waiter_draft) == 1 and rows_of(app, third_draft) == 0
 
 
 def test_a_decompression_bomb_is_refused_with_a_message_before_any_pixel_is_decoded(app, api):
