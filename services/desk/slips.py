@@ -369,9 +369,11 @@ def render(kind: str, dossier: Dossier) -> bytes:
     return slip.output(f"{DOSSIER_SLIPS[kind]} – {dossier.code}")
 
 
-def render_logbook(commune_code: str, first: date, last: date, dossiers: list[Dossier]) -> bytes:
+def render_logbook(
+    commune_code: str, first: date, last: date, dossiers: list[Dossier], today: date
+) -> bytes:
     """The dossier logbook (sổ theo dõi hồ sơ) of the dossiers received from
-    ``first`` to ``last``, landscape."""
+    ``first`` to ``last``, landscape; "late" is judged on ``today`` (Vietnam's day)."""
     t = template(LOGBOOK)
     commune = get_commune(commune_code)
     name = commune.name if commune else commune_code
@@ -391,7 +393,7 @@ def render_logbook(commune_code: str, first: date, last: date, dossiers: list[Do
     rows = []
     for n, d in enumerate(dossiers, start=1):
         done = d.done_at
-        late = legal_clock.dossier_late(deadlines.clock(d), date.today())
+        late = legal_clock.dossier_late(deadlines.clock(d), today)
         rows.append(
             [
                 str(n),
