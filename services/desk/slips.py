@@ -1,4 +1,5 @@
-"""The one-stop slips as A4 PDFs (Circular 01/2018/TT-VPCP forms 01–06).
+"""The one-stop slips as A4 PDFs (Circular 03/2025/TT-VPCP, Appendix I, forms 01–07;
+it replaced Circular 01/2018/TT-VPCP).
 
 The words of each slip are data (``data/slips/<kind>.toml``: title, form,
 intro, labelled fields, closing, signatures, with {placeholders}); this module
