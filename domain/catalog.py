@@ -19,7 +19,7 @@ from domain import agencies, catalog_birth, catalog_death
 from domain.catalog_fills import FILLS
 from domain.personal_id import PROVINCE_BIRTH_CODES
 
-VERSION = "2026-12-02.2"
+VERSION = "2026-12-02.3"
 
 NOT_BEFORE = "1900-01-01"
 DEFAULT_MAX_LENGTH = {"text": 200, "textarea": 1000, "email": 254}
