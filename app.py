@@ -45,6 +45,9 @@ def create_app(config: dict | None = None) -> Flask:
     limiter.only_where_asked(app)
     web.init_app(app)
     sessions.init_app(app)
+    from services import access_log
+
+    access_log.init_app(app)  # no query values (OIDC codes, phone numbers) in access logs
 
     from commands import register_commands
 

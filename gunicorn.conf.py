@@ -3,6 +3,10 @@
 import gc
 import os
 
+# The access log keeps paths and parameter names, never query values: the
+# VNeID callback's code and state, tokens, phone numbers (services.access_log).
+logger_class = "services.access_log.GunicornAccessLogger"
+
 
 def post_worker_init(worker):
     # Everything loaded so far (the catalog, the 3,321 communes, the modules)

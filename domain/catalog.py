@@ -19,7 +19,7 @@ from domain import agencies, catalog_birth, catalog_death
 from domain.catalog_fills import FILLS
 from domain.personal_id import PROVINCE_BIRTH_CODES
 
-VERSION = "2026-12-02.2"
+VERSION = "2026-12-02.3"
 
 NOT_BEFORE = "1900-01-01"
 DEFAULT_MAX_LENGTH = {"text": 200, "textarea": 1000, "email": 254}
@@ -156,21 +156,32 @@ SHARED_SECTIONS: dict[str, dict] = {
         "điện thoại này khi cần.",
         "fields": [
             {"id": "ho_ten", "label": "Họ, chữ đệm và tên", "type": "text", "max_length": 100,
-             "autocomplete": "name", "hint": "Viết có dấu, đúng như trên thẻ căn cước."},
+             "autocomplete": "name", "hint": "Viết có dấu, đúng như trên thẻ căn cước.",
+             "vouched": {"from": "full_name", "change": "fixed"}},
             {"id": "so_dinh_danh", "label": "Số định danh cá nhân", "type": "personal_id",
              "inputmode": "numeric", "prefill": "account.personal_id",
-             "hint": "12 chữ số in trên thẻ căn cước hoặc trong ứng dụng VNeID."},
+             "hint": "12 chữ số in trên thẻ căn cước hoặc trong ứng dụng VNeID.",
+             "vouched": {"from": "personal_id", "change": "fixed"}},
             {"id": "dien_thoai", "label": "Số điện thoại di động", "type": "phone",
              "autocomplete": "tel", "inputmode": "tel", "prefill": "account.phone",
-             "hint": "Để nhận tin nhắn về hồ sơ, ví dụ 0912 345 678."},
+             "hint": "Để nhận tin nhắn về hồ sơ, ví dụ 0912 345 678.",
+             "vouched": {"from": "phone", "change": "reason"}},
             {"id": "email", "label": "Email", "type": "email", "required": False,
              "autocomplete": "email", "inputmode": "email",
              "hint": "Để nhận thông báo về hồ sơ qua email."},
             {"id": "noi_cu_tru_xa", "label": "Xã, phường nơi cư trú", "type": "commune",
-             "hint": "Gõ tên xã, phường để tìm, ví dụ: Văn Lăng."},
+             "hint": "Gõ tên xã, phường để tìm, ví dụ: Văn Lăng.",
+             "vouched": {"from": "residence_commune", "change": "reason"}},
             {"id": "noi_cu_tru_dia_chi", "label": "Số nhà, đường, thôn, xóm nơi cư trú",
              "name": "địa chỉ nơi cư trú của bạn", "type": "text",
-             "autocomplete": "address-line1", "hint": "Ví dụ: Số 12, thôn Làng Mới."},
+             "autocomplete": "address-line1", "hint": "Ví dụ: Số 12, thôn Làng Mới.",
+             "vouched": {"from": "residence_address", "change": "reason"}},
+            # Asked only when a value VNeID vouched for, whose rule is
+            # "reason", was changed (domain.vneid); the office reads it.
+            {"id": "ly_do_sua", "label": "Lý do sửa thông tin lấy từ VNeID",
+             "name": "lý do sửa thông tin lấy từ VNeID", "type": "textarea",
+             "required": False, "max_length": 300, "vouched_reason": True,
+             "hint": "Ví dụ: tôi đã đổi số điện thoại; tôi đã chuyển nơi ở."},
         ],
     },
     "ban-sao": {

@@ -27,9 +27,10 @@ def person_fields(section: str, subject: str, *, controlled_by: dict | None = No
     nationality = f"{section}.quoc_tich"
     fields = [
         {"id": "ho_ten", "label": "Họ, chữ đệm và tên", "type": "text", "max_length": 100,
-         "hint": "Viết có dấu, đúng như trên thẻ căn cước.", "autocomplete": "off"},
+         "hint": "Viết có dấu, đúng như trên thẻ căn cước.", "autocomplete": "off",
+         "vouched": {"from": "full_name", "change": "fixed"}},
         {"id": "ngay_sinh", "label": "Ngày sinh", "type": "date",
-         "hint": "Ví dụ: 27/03/1995."},
+         "hint": "Ví dụ: 27/03/1995.", "vouched": {"from": "birth_date", "change": "fixed"}},
         {"id": "quoc_tich", "label": "Quốc tịch", "type": "select", "options_ref": "quoc-tich",
          "default": VN},
         {"id": "quoc_tich_khac", "label": "Tên quốc tịch", "type": "text", "max_length": 50,
@@ -38,16 +39,19 @@ def person_fields(section: str, subject: str, *, controlled_by: dict | None = No
          "when": _when(nationality, VN)},
         {"id": "so_dinh_danh", "label": "Số định danh cá nhân", "type": "personal_id",
          "inputmode": "numeric", "when": _when(nationality, VN),
-         "hint": "12 chữ số in trên thẻ căn cước hoặc trong ứng dụng VNeID."},
+         "hint": "12 chữ số in trên thẻ căn cước hoặc trong ứng dụng VNeID.",
+         "vouched": {"from": "personal_id", "change": "fixed"}},
         {"id": "giay_to", "label": "Số hộ chiếu hoặc giấy tờ thay thế", "type": "text",
          "max_length": 50, "when": {"field": nationality, "not_equals": VN}},
         {"id": "noi_cu_tru_loai", "label": "Loại nơi cư trú", "type": "radio",
          "options_ref": "loai-cu-tru"},
         {"id": "noi_cu_tru_xa", "label": "Xã, phường nơi cư trú", "type": "commune",
-         "hint": "Gõ tên xã, phường để tìm, ví dụ: Văn Lăng."},
+         "hint": "Gõ tên xã, phường để tìm, ví dụ: Văn Lăng.",
+         "vouched": {"from": "residence_commune", "change": "reason"}},
         {"id": "noi_cu_tru_dia_chi", "label": "Số nhà, đường, thôn, xóm nơi cư trú",
          "name": f"địa chỉ nơi cư trú {subject}",
-         "type": "text", "hint": "Ví dụ: Số 12, thôn Làng Mới."},
+         "type": "text", "hint": "Ví dụ: Số 12, thôn Làng Mới.",
+         "vouched": {"from": "residence_address", "change": "reason"}},
     ]
     if controlled_by:
         for field in fields:
@@ -133,11 +137,15 @@ SECTIONS: dict[str, dict] = {
     "me": {
         "title": "Thông tin của mẹ",
         "subject": "của mẹ",
+        # The fields marked "vouched" are the e-ID's only when the requester
+        # is this parent (domain.vneid).
+        "vouched_if": _when("tre.quan_he_nguoi_yeu_cau", "me"),
         "fields": person_fields("me", "của mẹ"),
     },
     "cha": {
         "title": "Thông tin của cha",
         "subject": "của cha",
+        "vouched_if": _when("tre.quan_he_nguoi_yeu_cau", "cha"),
         "fields": [
             {"id": "co_thong_tin", "label": "Đã xác định được cha của trẻ chưa?",
              "name": "việc đã xác định được cha của trẻ hay chưa", "type": "radio",

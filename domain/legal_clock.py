@@ -7,9 +7,10 @@ exists only through an apology slip (phiếu xin lỗi và hẹn lại ngày tr�
 quả), which the agency at fault issues with its reason; the dossier stays
 counted as late.
 
-Each figure below names the rule it comes from. The texts were looked up but
-not all could be read in full here; the ones marked "check" should be
-confirmed against the official gazette before a province relies on them.
+Each figure below names the rule it comes from. The texts were looked up
+with the project's search tool (stored public pages, December 2026): what was
+found is cited; what could not be read is said so in the source text itself,
+so a province knows which figure to confirm against the official gazette.
 """
 
 from __future__ import annotations
@@ -28,16 +29,21 @@ RULES = {
         "source": (
             "Nghị định 45/2020/NĐ-CP (thủ tục hành chính trên môi trường điện tử), "
             "Điều 11: hồ sơ nộp trực tuyến được xem xét, tiếp nhận hoặc hướng dẫn bổ "
-            "sung trong 08 giờ làm việc; Nghị định 61/2018/NĐ-CP sửa bởi Nghị định "
-            "107/2021/NĐ-CP, nay là Nghị định 118/2025/NĐ-CP (từ 01/7/2025; check)."
+            "sung trong 08 giờ làm việc. Cơ chế một cửa nay theo Nghị định "
+            "118/2025/NĐ-CP ngày 09/6/2025 (thay Nghị định 61/2018/NĐ-CP và "
+            "107/2021/NĐ-CP). Chưa đọc được nguyên văn Điều 11 Nghị định 45/2020 "
+            "và điều tương ứng của Nghị định 118/2025 để xác nhận con số 08 giờ; "
+            "tỉnh đặt lại bằng ACKNOWLEDGE_WORKING_HOURS nếu khác."
         ),
     },
     "supplement_working_days": {
         "value": 7,
         "source": (
-            "Thời hạn công dân bổ sung, hoàn thiện hồ sơ trực tuyến: 07 ngày làm việc "
-            "(tài liệu nghiệp vụ của dự án; chưa đọc được văn bản gốc — check Nghị định "
-            "45/2020/NĐ-CP và quy chế một cửa của tỉnh; đặt lại bằng SUPPLEMENT_WORKING_DAYS)."
+            "Thời hạn công dân bổ sung, hoàn thiện hồ sơ trực tuyến: 07 ngày làm việc, "
+            "theo tài liệu nghiệp vụ của dự án. Không xác nhận được con số này trong "
+            "Nghị định 45/2020/NĐ-CP, Nghị định 118/2025/NĐ-CP hay Thông tư "
+            "03/2025/TT-VPCP (không đọc được nguyên văn); tỉnh lấy theo quy chế một "
+            "cửa của mình và đặt lại bằng SUPPLEMENT_WORKING_DAYS."
         ),
         # After the time: the request stays open and the dossier is listed as
         # "quá hạn bổ sung" for the desk to decide (refuse or call the citizen);
@@ -54,14 +60,20 @@ RULES = {
     "apology": {
         "value": "phiếu xin lỗi và hẹn lại ngày trả kết quả",
         "source": (
-            "Nghị định 61/2018/NĐ-CP Điều 19 khoản 4 (sửa bởi Nghị định 107/2021/NĐ-CP), "
-            "mẫu Phiếu xin lỗi và hẹn lại ngày trả kết quả tại Thông tư 01/2018/TT-VPCP "
-            "(Mẫu số 04); với hồ sơ trực tuyến gửi qua thư điện tử hoặc tin nhắn."
+            "Thông tư 03/2025/TT-VPCP ngày 15/9/2025 (hướng dẫn Nghị định "
+            "118/2025/NĐ-CP), Phụ lục I, Mẫu số 04: Văn bản xin lỗi và đề nghị gia "
+            "hạn thời gian giải quyết (trước đây Mẫu số 04 Thông tư 01/2018/TT-VPCP, "
+            "theo Nghị định 61/2018/NĐ-CP Điều 19 khoản 4); với hồ sơ trực tuyến gửi "
+            "qua thư điện tử hoặc tin nhắn."
         ),
     },
     "receipt_slip": {
         "value": "giấy tiếp nhận hồ sơ và hẹn trả kết quả",
-        "source": "Thông tư 01/2018/TT-VPCP, Mẫu số 01 (check: mẫu thay thế theo NĐ 118/2025).",
+        "source": (
+            "Thông tư 03/2025/TT-VPCP ngày 15/9/2025 (hướng dẫn Nghị định "
+            "118/2025/NĐ-CP), Phụ lục I, Mẫu số 01, thay Mẫu số 01 Thông tư "
+            "01/2018/TT-VPCP."
+        ),
     },
 }
 

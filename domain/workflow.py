@@ -41,8 +41,10 @@ WITHDRAWABLE = frozenset(
 # so a rule that would move a dossier any other way fails loudly.
 DOSSIER_TRANSITIONS: dict[Status, frozenset[Status]] = {
     S.SUBMITTED: frozenset({S.ACCEPTED, S.NOT_ACCEPTED, S.SUPPLEMENT_REQUESTED, S.WITHDRAWN}),
+    # DONE straight from ACCEPTED: a dossier whose only open step is the
+    # receiving desk's own finishes without ever leaving the desk.
     S.ACCEPTED: frozenset(
-        {S.IN_PROCESS, S.SUPPLEMENT_REQUESTED, S.PAYMENT_REQUESTED, S.STOPPED, S.WITHDRAWN}
+        {S.IN_PROCESS, S.SUPPLEMENT_REQUESTED, S.PAYMENT_REQUESTED, S.DONE, S.STOPPED, S.WITHDRAWN}
     ),
     S.IN_PROCESS: frozenset(
         {S.SUPPLEMENT_REQUESTED, S.PAYMENT_REQUESTED, S.DONE, S.STOPPED, S.WITHDRAWN}
@@ -155,7 +157,7 @@ def derive(steps: tuple[Step, ...] | list[Step]) -> Status:
         return S.PAYMENT_REQUESTED
     if all(s in STEP_CLOSED for s in statuses):
         return S.DONE if S.DONE in statuses else S.STOPPED
-    if steps[0].status == S.IN_PROCESS:
+    if steps[0].agency == JUSTICE and steps[0].status == S.IN_PROCESS:
         return S.ACCEPTED  # still at the receiving desk
     return S.IN_PROCESS
 
@@ -194,7 +196,7 @@ def _close_step(state: State, plan: Plan, procedure_id: str, to: Status) -> Plan
     """Close one step and forward the chain; stopping the registration stops all."""
     plan.steps[procedure_id] = to
     first = state.steps[0]
-    if to == S.STOPPED and procedure_id == first.procedure_id:
+    if to == S.STOPPED and procedure_id == first.procedure_id and first.agency == JUSTICE:
         for s in state.steps:
             if s.status not in STEP_CLOSED:
                 plan.steps[s.procedure_id] = S.STOPPED

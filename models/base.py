@@ -1,9 +1,11 @@
 from datetime import UTC, datetime
 
+from domain.clock import now_utc
+
 
 def utcnow() -> datetime:
     """Naive UTC: SQLite keeps no zone, so every stored time is UTC by convention."""
-    return datetime.now(UTC).replace(tzinfo=None)
+    return now_utc().replace(tzinfo=None)
 
 
 def as_utc(value: datetime) -> datetime:

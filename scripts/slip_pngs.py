@@ -1,13 +1,16 @@
 """One page of each slip as PNG in docs/slips/ (pdftoppm -png -r 60 -f 1 -l 1).
 
 Builds a throwaway database with the demo commune and the dossiers of
-tests/office/test_slips.py, renders each slip and converts its first page:
+tests/office/test_slips.py (one story: filed and accepted on 2/3/2026, late,
+an apology on 6/3 with a new date 12/3), renders each slip as on 6/3/2026
+with the app's clock set to that day, and converts its first page:
     .venv/bin/python scripts/slip_pngs.py
 """
 
 import subprocess
 import sys
 import tempfile
+from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -19,6 +22,7 @@ def main() -> None:
 
     from app import create_app
     from commands import enable_commune
+    from domain import clock
     from services.desk import slips
     from tests.conftest import test_config
     from tests.office import test_slips
@@ -38,8 +42,11 @@ def main() -> None:
                     if kind != "tu-choi"}  # fmt: skip
             pdfs["tu-choi"] = slips.render("tu-choi", dossier(refused))
             d = dossier(code)
-            day = d.received_at.date()
-            pdfs["so-theo-doi"] = slips.render_logbook("05665", day, day, [d, dossier(refused)])
+            day = date(2026, 3, 2)  # the day both dossiers were filed
+            with clock.frozen(test_slips.vn(2026, 3, 6, 10, 0)):
+                pdfs["so-theo-doi"] = slips.render_logbook(
+                    "05665", day, day, [d, dossier(refused)], clock.today_vn()
+                )
         for kind, data in pdfs.items():
             pdf = tmp / f"{kind}.pdf"
             pdf.write_bytes(data)

@@ -6,11 +6,12 @@ from wtforms import StringField
 from wtforms.validators import InputRequired, Length
 
 from blueprints.office import bp
+from domain.clock import today_vn
 from domain.communes import get_commune
 from domain.workflow import ADMIN
 from extensions import db
 from models import Commune
-from services.desk import posters, stats
+from services.desk import posters, reports, stats
 from services.identity.officer_auth import officer_required
 from services.messages import notify
 
@@ -113,6 +114,7 @@ def statistics(officer):
         "office/statistics.html",
         officer=officer,
         commune=get_commune(officer.commune_code),
-        stats=stats.commune_stats(officer.commune_code),
+        stats=stats.commune_stats(officer.commune_code, today_vn()),
+        outcomes=reports.OUTCOMES,
         outbox=notify.outbox_counts(officer.commune_code),
     )

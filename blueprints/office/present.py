@@ -37,6 +37,17 @@ def display_value(field: dict, value: str) -> str:
     return value
 
 
+def _vouched_row(field: dict, entry) -> dict:
+    """An answer kept as the e-ID gave it (the time it vouched for it), or
+    changed by the citizen (what the e-ID said, and the reason given)."""
+    if isinstance(entry, dict):
+        return {"vouched": None, "changed": {
+            "at": entry.get("at"), "reason": entry.get("reason") or "",
+            "vouched": display_value(field, entry.get("vouched") or ""),
+        }}  # fmt: skip
+    return {"vouched": entry, "changed": None}
+
+
 def answer_sections(dossier: Dossier) -> list[dict]:
     """Every answered field, page by page, with readable values."""
     answers = dossier.answers or {}
@@ -47,7 +58,7 @@ def answer_sections(dossier: Dossier) -> list[dict]:
             {
                 "label": f["label"],
                 "value": display_value(f, answers[f["key"]]),
-                "vouched": vouched.get(f["key"]),
+                **_vouched_row(f, vouched.get(f["key"])),
             }
             for f in visible_fields(section_id, answers)
             if answers.get(f["key"])

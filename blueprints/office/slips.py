@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from blueprints.office import bp
 from blueprints.office.dossiers import OFFICE_ROLES, dossier_or_404
+from domain.clock import today_vn
 from domain.workflow import ADMIN, JUSTICE
 from domain.working_days import VN_TZ
 from extensions import db
@@ -53,7 +54,7 @@ def _day(name: str, default: date) -> date:
 @bp.get("/so-theo-doi.pdf")
 @officer_required(JUSTICE, ADMIN)
 def logbook(officer):
-    today = datetime.now(VN_TZ).date()
+    today = today_vn()
     first = _day("tu", today.replace(day=1))
     last = _day("den", today)
     if last < first or (last - first).days > 400:
@@ -70,6 +71,6 @@ def logbook(officer):
         .order_by(Dossier.received_at)
     ).all()
     return pdf_response(
-        lambda: slips.render_logbook(officer.commune_code, first, last, dossiers),
+        lambda: slips.render_logbook(officer.commune_code, first, last, dossiers, today),
         f"so-theo-doi-{first:%Y%m%d}-{last:%Y%m%d}.pdf",
     )

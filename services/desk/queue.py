@@ -11,7 +11,7 @@ from domain.numbers import whole_number
 from domain.search import like_pattern, parse_query
 from domain.statuses import Status
 from extensions import db
-from models import Citizen, Dossier, Officer, ProcedureProgress
+from models import Citizen, Dossier, Officer, ProcedureProgress, VneidIdentity
 
 PAGE_SIZE = 50
 # Far past any commune's dossiers; bounds the OFFSET the database is sent.
@@ -71,12 +71,18 @@ def _matches(query: str):
         return Dossier.code == value
     pattern = like_pattern(value)
     condition = Dossier.search_text.like(pattern, escape="\\")
-    if kind == "digits":  # also the phone the citizen signed in with
-        e164 = "+84" + value[1:] if value.startswith("0") else value
+    if kind == "digits":
+        # Also the phone the citizen signed in with, or the one the e-ID
+        # vouched for: a VNeID-only citizen has no phone account at all.
+        e164 = like_pattern("+84" + value[1:] if value.startswith("0") else value)
         account = exists().where(
-            Citizen.id == Dossier.citizen_id, Citizen.phone.like(like_pattern(e164), escape="\\")
+            Citizen.id == Dossier.citizen_id, Citizen.phone.like(e164, escape="\\")
         )
-        condition = or_(condition, account)
+        vouched = exists().where(
+            VneidIdentity.citizen_id == Dossier.citizen_id,
+            VneidIdentity.phone.like(e164, escape="\\"),
+        )
+        condition = or_(condition, account, vouched)
     return condition
 
 

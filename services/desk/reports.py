@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from domain import legal_clock
 from domain.catalog import CATALOG
@@ -101,6 +102,19 @@ class Line:
     def p90(self) -> float | None:
         return percentile(self.days, 0.9)
 
+    @property
+    def completed(self) -> int:
+        return self.outcomes["dung-han"] + self.outcomes["tre-han"]
+
+    @property
+    def overdue(self) -> int:
+        """Done late or still open past the appointment."""
+        return self.outcomes["tre-han"] + self.outcomes["qua-han"]
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return self.outcomes["dung-han"] / self.completed if self.completed else None
+
 
 @dataclass
 class Report:
@@ -125,7 +139,16 @@ def report(commune_code: str, period: Period, today: date) -> Report:
         .where(Dossier.commune_code == commune_code)
         .where(Dossier.received_at >= start, Dossier.received_at < end)
         .order_by(Dossier.id)
+        .options(selectinload(Dossier.progress))
     ).all()
+    total, procedures, agencies = tally(dossiers, today)
+    return Report(period, today, total, procedures, agencies)
+
+
+def tally(dossiers, today: date) -> tuple[Line, list[Line], list[Line]]:
+    """Each dossier once in the total, each step once under its procedure and
+    its agency, every one in exactly one outcome column (the statistics page
+    counts the same way over all time)."""
     total = Line("tong", "Tổng số hồ sơ")
     procedures = {p: Line(p, v["title"]) for p, v in CATALOG["procedures"].items()}
     agencies = {a: Line(a, v["name"]) for a, v in CATALOG["agencies"].items()}
@@ -145,9 +168,7 @@ def report(commune_code: str, period: Period, today: date) -> Report:
                     line.days.append(
                         working_days_between(as_utc(step.started_at), as_utc(step.completed_at))
                     )
-    return Report(
-        period,
-        today,
+    return (
         total,
         [line for line in procedures.values() if line.received],
         [line for line in agencies.values() if line.received],

@@ -1,4 +1,5 @@
-"""The one-stop slips as A4 PDFs (Circular 01/2018/TT-VPCP forms 01–06).
+"""The one-stop slips as A4 PDFs (Circular 03/2025/TT-VPCP, Appendix I, forms 01–07;
+it replaced Circular 01/2018/TT-VPCP).
 
 The words of each slip are data (``data/slips/<kind>.toml``: title, form,
 intro, labelled fields, closing, signatures, with {placeholders}); this module
@@ -369,9 +370,11 @@ def render(kind: str, dossier: Dossier) -> bytes:
     return slip.output(f"{DOSSIER_SLIPS[kind]} – {dossier.code}")
 
 
-def render_logbook(commune_code: str, first: date, last: date, dossiers: list[Dossier]) -> bytes:
+def render_logbook(
+    commune_code: str, first: date, last: date, dossiers: list[Dossier], today: date
+) -> bytes:
     """The dossier logbook (sổ theo dõi hồ sơ) of the dossiers received from
-    ``first`` to ``last``, landscape."""
+    ``first`` to ``last``, landscape; "late" is judged on ``today`` (Vietnam's day)."""
     t = template(LOGBOOK)
     commune = get_commune(commune_code)
     name = commune.name if commune else commune_code
@@ -391,7 +394,7 @@ def render_logbook(commune_code: str, first: date, last: date, dossiers: list[Do
     rows = []
     for n, d in enumerate(dossiers, start=1):
         done = d.done_at
-        late = legal_clock.dossier_late(deadlines.clock(d), date.today())
+        late = legal_clock.dossier_late(deadlines.clock(d), today)
         rows.append(
             [
                 str(n),

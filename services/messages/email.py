@@ -21,11 +21,12 @@ import os
 import smtplib
 import ssl
 from collections.abc import Mapping
-from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
 from typing import Protocol
+
+from domain.clock import now_utc
 
 LOGGER = logging.getLogger("lienthong.email")
 
@@ -67,7 +68,7 @@ class FileEmailSender:
         self.path = Path(path)
 
     def send(self, to: str, subject: str, body: str) -> None:
-        record = {"to": to, "subject": subject, "body": body, "at": datetime.now(UTC).isoformat()}
+        record = {"to": to, "subject": subject, "body": body, "at": now_utc().isoformat()}
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with open(self.path, "a", encoding="utf-8") as fh:

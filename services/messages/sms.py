@@ -35,9 +35,10 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Mapping
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol, runtime_checkable
+
+from domain.clock import now_utc
 
 __all__ = [
     "ConsoleSender",
@@ -117,7 +118,7 @@ class FileSender:
 
     def send(self, to: str, body: str) -> None:
         _check_message(to, body)
-        record = {"to": to, "body": body, "at": datetime.now(UTC).isoformat()}
+        record = {"to": to, "body": body, "at": now_utc().isoformat()}
         line = (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)

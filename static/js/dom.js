@@ -15,6 +15,12 @@ export const clock = (ms = Date.now()) => new Date(ms).toLocaleTimeString('vi-VN
   hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false,
 });
 
+// Vietnam's calendar day as YYYY-MM-DD, the day the server judges "no
+// future dates" by (domain/clock.py today_vn). Not toISOString(): that is
+// the UTC day, still yesterday before 07:00 in Vietnam.
+export const vnToday = (ms = Date.now()) =>
+  new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh' }).format(new Date(ms));
+
 export function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
   for (const [key, value] of Object.entries(attrs)) {

@@ -19,7 +19,7 @@ async function searchCommunes(q) {
       .slice(0, 20);
   }
 }
-import { el } from './dom.js';
+import { el, vnToday } from './dom.js';
 
 const INPUT_TYPES = {
   text: 'text', personal_id: 'text', phone: 'tel', email: 'email', integer: 'text',
@@ -175,7 +175,7 @@ export function renderField(catalog, field, key, value, error, communeLabels) {
       spellcheck: field.type === 'text' ? null : 'false',
     });
     input.value = value || '';
-    if (field.type === 'date') input.max = new Date().toISOString().slice(0, 10);
+    if (field.type === 'date') input.max = vnToday();
   }
   return el(
     'div',

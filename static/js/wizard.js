@@ -228,15 +228,21 @@ function sectionPage(step, sectionId, errors = {}) {
     if (input && fixed) input.readOnly = true;
     nodes[i].append(el('p', { class: 'hint vouched', 'data-vouched': keyOf(f) }, fixed
       ? 'Đã xác thực qua VNeID, không sửa được ở đây. Thông tin sai: sửa tại công an xã.'
-      : 'Lấy từ VNeID. Bạn sửa được nếu số này đã đổi.'));
+      : 'Lấy từ VNeID. Nếu thông tin đã đổi, bạn sửa được và ghi lý do sửa ở mục '
+        + '"Lý do sửa thông tin lấy từ VNeID".'));
   });
+  // The reason for changing a vouched value (the catalog's "vouched_reason"
+  // field) is asked only of a citizen signed in with VNeID.
+  const noReason = Object.keys(vouched).length === 0;
   const current = () => ({ ...draft.answers, ...readFields(form, allKeys) });
   const own = sectionId === PROFILE_SECTION;
   const keep = own ? el('input', { type: 'checkbox', id: 'luu-thong-tin', checked: !!profile?.consent }) : null;
   const visibleKeys = () => rules.visibleFields(catalog, sectionId, current()).map(keyOf);
   const applyVisibility = () => {
     const visible = new Set(visibleKeys());
-    nodes.forEach((node, i) => { node.hidden = !visible.has(allKeys[i]); });
+    nodes.forEach((node, i) => {
+      node.hidden = !visible.has(allKeys[i]) || (noReason && !!section.fields[i].vouched_reason);
+    });
   };
   add(form,
     section.intro && el('p', {}, section.intro),
@@ -767,6 +773,7 @@ async function start() {
     account = await get('meta', 'account');
     profile = await loadProfile();
     for (const c of profile?.communes || []) communeLabels[c.code] = c.label;
+    for (const v of Object.values(vouched)) if (v.label) communeLabels[v.value] = v.label;
     draft = await openDraft();
   } catch (e) {
     // Only our own words reach the citizen, never a browser's English script error.

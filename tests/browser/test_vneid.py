@@ -30,8 +30,13 @@ MOTHER = {  # the test provider's account "me", who files as the child's mother
     "me.ho_ten": "Trần Thị Bình",
     "me.ngay_sinh": "1995-03-08",
     "me.so_dinh_danh": "019195004321",
+    # Filled from the residence the provider gave, and changeable with a reason.
+    "nguoi-yeu-cau.noi_cu_tru_xa": "05665",
+    "nguoi-yeu-cau.noi_cu_tru_dia_chi": "Xóm Hòa Bình",
+    "me.noi_cu_tru_xa": "05665",
+    "me.noi_cu_tru_dia_chi": "Xóm Hòa Bình",
 }
-FIXED = {k for k in MOTHER if not k.endswith("dien_thoai")}
+FIXED = {k for k in MOTHER if not k.endswith(("dien_thoai", "noi_cu_tru_xa", "noi_cu_tru_dia_chi"))}
 CALLBACK = re.compile(r"/dang-nhap/vneid/ve\?")
 
 
@@ -116,6 +121,12 @@ def test_the_requester_page_shows_what_vneid_vouched_for(page, vneid_app):
     expect(name).not_to_be_editable()
     expect(page.get_by_label("Số điện thoại di động")).to_have_value("0912345678")
     expect(page.get_by_text("Đã xác thực qua VNeID").first).to_be_visible()
+    # The residence the provider gave: filled, editable, a reason asked if changed.
+    address = page.get_by_label("Số nhà, đường, thôn, xóm nơi cư trú")
+    expect(address).to_have_value("Xóm Làng Mới")
+    expect(address).to_be_editable()
+    expect(page.get_by_text("Đã chọn: Xã Văn Lăng, tỉnh Thái Nguyên")).to_be_visible()
+    expect(page.get_by_label("Lý do sửa thông tin lấy từ VNeID")).to_be_visible()
 
 
 def test_a_level_1_account_is_refused_with_what_to_do(page):

@@ -1,7 +1,7 @@
 """Complete, valid answers for each linked group, for tests at every level.
 
 Fictional people in Xã Văn Lăng (commune 05665, Thái Nguyên). Dates are
-relative to ``today`` (default: the real today) so the answers stay valid:
+relative to ``today`` (default: the app clock's Vietnam day) so the answers stay valid:
 the child was born 5 days ago, the death was 3 days ago. Personal ID numbers
 are built to agree with each person's date of birth and sex.
 """
@@ -9,6 +9,8 @@ are built to agree with each person's date of birth and sex.
 from __future__ import annotations
 
 from datetime import date, timedelta
+
+from domain.clock import today_vn
 
 COMMUNE = "05665"
 PHONE = "0912345678"
@@ -35,7 +37,7 @@ def father_birth(today: date) -> date:
 
 def valid_birth_answers(today: date | None = None) -> dict[str, str]:
     """Every page of group 1 (all three procedures), valid for ``today``."""
-    today = today or date.today()
+    today = today or today_vn()
     mother, father = mother_birth(today), father_birth(today)
     mother_id = personal_id_for(mother, "nu", "004321")
     father_id = personal_id_for(father, "nam", "005678")
@@ -96,7 +98,7 @@ def valid_birth_answers(today: date | None = None) -> dict[str, str]:
 
 def valid_death_answers(today: date | None = None) -> dict[str, str]:
     """Every page of group 2 (all four procedures), valid for ``today``."""
-    today = today or date.today()
+    today = today or today_vn()
     died = today - timedelta(days=3)
     requester_birth = date(1975, 4, 10)
     deceased_birth = date(1940, 8, 15)

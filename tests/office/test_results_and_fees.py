@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from domain.clock import today_vn
 from services.desk import office, stats
 from services.dossiers import payments
 from tests.helpers import sign_in_as
@@ -123,14 +124,14 @@ def test_statistics_count_by_status_and_procedure_with_on_time_rate_and_median(a
         # Monday 2/3/2026 09:00; the on-time chain is done by Wednesday.
         run_chain(on_time, vn(2026, 3, 2, 9), [0, 1, 1])
         run_chain(late, vn(2026, 3, 2, 9), [2, 7, 7])
-        result = stats.commune_stats("05665")
-    assert result.total == 3
+        result = stats.commune_stats("05665", today_vn())
+    assert result.total.received == 3
     assert dict((s, n) for s, _, n in result.by_status)[1] == 1
     assert dict((s, n) for s, _, n in result.by_status)[9] == 2
-    assert (result.completed, result.on_time) == (2, 1)
-    birth = next(p for p in result.procedures if p.procedure_id == "dang-ky-khai-sinh")
-    assert birth.completed == 2 and birth.on_time == 1
-    assert birth.median_days == 1  # 0 and 2 working days
+    assert (result.total.completed, result.total.outcomes["dung-han"]) == (2, 1)
+    birth = next(p for p in result.procedures if p.key == "dang-ky-khai-sinh")
+    assert birth.completed == 2 and birth.outcomes["dung-han"] == 1
+    assert birth.median == 1  # 0 and 2 working days
     page = officer_client(app, "quan-tri").get("/can-bo/thong-ke").text
     assert '<dd id="stat-on-time">50%' in page
     assert "1 ngày làm việc" in page

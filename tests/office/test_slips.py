@@ -9,6 +9,7 @@ import pytest
 import zxingcpp
 from PIL import Image
 
+from domain import clock
 from services.desk import office
 from tests.helpers import sign_in_as
 from tests.office.helpers import (
@@ -33,8 +34,11 @@ def perform(code, role, action, pid=None, when=None, **fields):
 
 
 def make_dossiers() -> tuple[str, str]:
-    """A late dossier with every event a slip needs, and a refused one."""
-    code = create_submitted_dossier()
+    """A late dossier with every event a slip needs, and a refused one, in one
+    story: both filed on Monday 2/3/2026 in the morning (the app's clock set to
+    that day, so the receipt, the code and the answers agree with the events)."""
+    with clock.frozen(vn(2026, 3, 2, 7, 30)):
+        code = create_submitted_dossier()
     perform(code, "tu-phap", "accept", when=vn(2026, 3, 2, 9, 0))
     perform(code, "tu-phap", "request_supplement", "dang-ky-khai-sinh",
             when=vn(2026, 3, 2, 10), reason="Ảnh giấy chứng sinh bị mờ, hãy chụp lại")  # fmt: skip
@@ -47,8 +51,9 @@ def make_dossiers() -> tuple[str, str]:
             when=vn(2026, 3, 5, 10), result=result)  # fmt: skip
     perform(code, "tu-phap", "apologize", when=vn(2026, 3, 6, 9),
             reason="Chờ xác minh nơi cư trú", new_date="2026-03-12")  # fmt: skip
-    refused = create_submitted_dossier(phone="+84987654321")
-    perform(refused, "tu-phap", "refuse", reason="Tờ khai chưa ký tên")
+    with clock.frozen(vn(2026, 3, 2, 8, 0)):
+        refused = create_submitted_dossier(phone="+84987654321")
+    perform(refused, "tu-phap", "refuse", when=vn(2026, 3, 2, 9, 30), reason="Tờ khai chưa ký tên")
     return code, refused
 
 
@@ -157,6 +162,57 @@ def test_the_logbook_lists_the_dossiers_of_the_period(app, codes, tmp_path):
     pdf.write_bytes(response.data)
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
     assert "SỔ THEO DÕI HỒ SƠ" in text and code in text and refused in text
+
+
+def logbook_text(app, tmp_path, day: str) -> str:
+    response = officer_client(app, "tu-phap").get(
+        "/can-bo/so-theo-doi.pdf", query_string={"tu": day, "den": day}
+    )
+    assert response.status_code == 200
+    pdf = tmp_path / "so.pdf"
+    pdf.write_bytes(response.data)
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+    return " ".join(text.split())
+
+
+@pytest.mark.parametrize(
+    ("now", "late"),
+    [
+        (datetime(2026, 3, 2, 16, 0), False),  # 23:00 on 2/3 in Vietnam: still due today
+        (datetime(2026, 3, 2, 17, 30), True),  # 00:30 on 3/3 in Vietnam, 2/3 in UTC
+    ],
+)
+def test_the_logbook_judges_late_on_vietnams_day(app, tmp_path, now, late):
+    """Once judged on date.today(), the server's day (and the real one, not the app's)."""
+    with app.app_context(), clock.frozen(vn(2026, 3, 2, 8, 0)):
+        code = create_submitted_dossier()
+    with app.app_context():
+        perform(code, "tu-phap", "accept", when=vn(2026, 3, 2, 9, 0))  # the registration: same day
+    with clock.frozen(now):
+        text = logbook_text(app, tmp_path, "2026-03-02")
+    assert code in text
+    assert ("trễ hạn" in text) is late
+
+
+def test_the_sample_slips_tell_one_story(app, codes, tmp_path):
+    """Every date a slip prints lies between the child's birth and the apology's
+    new appointment, and the code carries the day the dossier was received."""
+    import re
+
+    from services.desk import slips
+
+    code, refused = codes
+    with app.app_context():
+        d = dossier(code)
+        assert (d.received_at + timedelta(hours=7)).date().isoformat() == "2026-03-02"
+        assert code.split("-")[1] == "260302"
+        rendered = [slips.render(k, d) for k in slips.DOSSIER_SLIPS if k != "tu-choi"]
+        born = d.answers["tre.ngay_sinh"]
+        rendered.append(slips.render("tu-choi", dossier(refused)))
+    for data in rendered:
+        text, _ = text_and_codes(data, tmp_path)
+        for day, month, year in re.findall(r"\b(\d{2})/(\d{2})/(2026)\b", text):
+            assert born <= f"{year}-{month}-{day}" <= "2026-03-12", (day, month, text[:200])
 
 
 @pytest.mark.parametrize("query", [{"tu": "ngay"}, {"tu": "2026-03-05", "den": "2026-03-01"}])

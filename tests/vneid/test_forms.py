@@ -21,6 +21,11 @@ MOTHER = {  # the test provider's account "me"
     "me.ho_ten": "Trần Thị Bình",
     "me.ngay_sinh": "1995-03-08",
     "me.so_dinh_danh": "019195004321",
+    # The residence too, as the provider gave it ("Xóm Hòa Bình, xã Văn Lăng, ...").
+    "nguoi-yeu-cau.noi_cu_tru_xa": "05665",
+    "nguoi-yeu-cau.noi_cu_tru_dia_chi": "Xóm Hòa Bình",
+    "me.noi_cu_tru_xa": "05665",
+    "me.noi_cu_tru_dia_chi": "Xóm Hòa Bình",
 }
 
 
@@ -95,8 +100,36 @@ def test_an_identity_without_a_phone_is_told_how_to_confirm(app, client):
         "cha.ho_ten": "Phạm Văn Dũng",
         "cha.ngay_sinh": "2000-01-01",
         "cha.so_dinh_danh": "019200001111",
+        "nguoi-yeu-cau.noi_cu_tru_dia_chi": "Xóm Làng Mới",  # as vouched
+        "cha.noi_cu_tru_dia_chi": "Xóm Làng Mới",
     }
     draft_id = _draft(api, answers)
     refused = api.post(f"/drafts/{draft_id}/confirmation-code")
     assert refused.status_code == 409
     assert "chưa có số điện thoại" in refused.get_json()["error"]["message"]
+
+
+def test_a_changed_residence_needs_a_reason_and_the_office_sees_it(app, client):
+    sign_in(client, "me")
+    api = Api(client)
+    moved = {**MOTHER, "nguoi-yeu-cau.noi_cu_tru_dia_chi": "Số 5, thôn Mới",
+             "me.noi_cu_tru_dia_chi": "Số 5, thôn Mới"}  # fmt: skip
+    draft_id = _draft(api, {**valid_birth_answers(), **moved})
+    check = api.post(f"/drafts/{draft_id}/check").get_json()
+    assert not check["ok"]
+    assert "lý do" in check["fields"]["nguoi-yeu-cau.ly_do_sua"]
+    assert api.post(f"/drafts/{draft_id}/confirmation-code").status_code == 422
+
+    reason = "Tôi đã chuyển đến thôn Mới từ tháng 1"
+    draft_id = _draft(api, {**valid_birth_answers(), **moved, "nguoi-yeu-cau.ly_do_sua": reason})
+    filed = _submit(app, api, draft_id)
+    assert filed.status_code == 201, filed.get_json()
+    code = filed.get_json()["code"]
+    with app.app_context():
+        dossier = db.session.scalars(db.select(Dossier).where(Dossier.code == code)).one()
+        assert dossier.vouched["nguoi-yeu-cau.noi_cu_tru_dia_chi"]["vouched"] == "Xóm Hòa Bình"
+        assert dossier.vouched["me.noi_cu_tru_dia_chi"]["reason"] == reason
+    page = officer_client(app, "tu-phap").get(f"/can-bo/ho-so/{code}").text
+    assert page.count("Công dân đã sửa") == 2
+    assert "VNeID ghi: Xóm Hòa Bình. Lý do sửa: " + reason in html.unescape(page)
+    assert page.count("Từ VNeID") == len(MOTHER) - 2

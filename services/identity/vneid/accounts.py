@@ -13,7 +13,7 @@ from datetime import datetime
 
 from sqlalchemy import delete, select, update
 
-from domain.vneid import Vouched, check_answers, form_values
+from domain.vneid import Vouched, check_answers, dossier_record, form_values
 from extensions import db
 from models import (
     Citizen,
@@ -147,11 +147,11 @@ def vouched_check(citizen_id: int, answers: dict) -> tuple[dict[str, str], list[
 
 
 def vouched_answers(citizen_id: int, answers: dict) -> dict | None:
-    """For the dossier: {field key: when the e-ID vouched for its value}."""
+    """For the dossier: {field key: when the e-ID vouched for its value}, and
+    for a value changed with a reason, what the e-ID said and the reason."""
     row = db.session.scalars(
         select(VneidIdentity).where(VneidIdentity.citizen_id == citizen_id)
     ).first()
     if row is None:
         return None
-    _errors, kept = check_answers(answers, vouched_of(row))
-    return {key: row.vouched_at.isoformat(timespec="seconds") for key in kept} or None
+    return dossier_record(answers, vouched_of(row), row.vouched_at.isoformat(timespec="seconds"))
