@@ -247,7 +247,7 @@ function sectionPage(step, sectionId, errors = {}) {
     nodes,
     own ? el('div', { class: 'field' }, el('label', { class: 'option', for: 'luu-thong-tin' }, keep,
       'Lưu thông tin của tôi (trừ số điện thoại đã có) để lần sau không phải gõ lại. ' +
-      'Bỏ chọn để xoá thông tin đã lưu.')) : null,
+      'Bỏ chọn để xóa thông tin đã lưu.')) : null,
     el('button', { class: 'button', type: 'submit' }, 'Tiếp tục'),
     privacyNote());
   // Typing is saved as it happens: a closed tab keeps every keystroke.
@@ -284,7 +284,7 @@ function privacyNote() {
   return el('p', { class: 'hint privacy' },
     'Thông tin trong hồ sơ chỉ dùng để giải quyết hồ sơ, chỉ cán bộ các cơ quan giải quyết ' +
     'thấy (Nghị định 13/2023/NĐ-CP, Luật Bảo vệ dữ liệu cá nhân 2025). ',
-    el('a', { href: '/tai-khoan/du-lieu' }, 'Xem và xoá dữ liệu của bạn'));
+    el('a', { href: '/tai-khoan/du-lieu' }, 'Xem và xóa dữ liệu của bạn'));
 }
 
 async function loadProfile() {
