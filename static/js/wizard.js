@@ -234,16 +234,18 @@ function sectionPage(step, sectionId, errors = {}) {
   const own = sectionId === PROFILE_SECTION;
   const keep = own ? el('input', { type: 'checkbox', id: 'luu-thong-tin', checked: !!profile?.consent }) : null;
   const visibleKeys = () => rules.visibleFields(catalog, sectionId, current()).map(keyOf);
+  const fills = fillButtons(step, sectionId, current);
   const applyVisibility = () => {
     const visible = new Set(visibleKeys());
     nodes.forEach((node, i) => { node.hidden = !visible.has(allKeys[i]); });
+    fills.update();
   };
   add(form,
     section.intro && el('p', {}, section.intro),
     errorSummary(errors, {}),
     profile?.consent && own
       ? el('p', { class: 'notice' }, 'Đã điền sẵn thông tin bạn lưu lần trước. Hãy kiểm tra lại.') : null,
-    fillButtons(step, sectionId),
+    fills.node,
     nodes,
     own ? el('div', { class: 'field' }, el('label', { class: 'option', for: 'luu-thong-tin' }, keep,
       'Lưu thông tin của tôi (trừ số điện thoại đã có) để lần sau không phải gõ lại. ' +
@@ -330,25 +332,42 @@ function recentCommunes() {
 
 // Facts typed once (domain/catalog_fills.py): a button copies answers given
 // on an earlier page into this one, where they are shown and can be changed.
-function fillButtons(step, sectionId) {
-  const offers = (group().fills || []).filter((offer) => offer.section === sectionId &&
-    (!offer.when || rules.conditionHolds(offer.when, draft.answers[offer.when.field] ?? '')));
-  if (!offers.length) return null;
-  return el('div', { class: 'fills' }, offers.map((offer) => el('button', {
+// An offer whose condition is a field of this page shows once it is answered
+// (`update` is called on every change).
+function fillButtons(step, sectionId, current) {
+  const offers = (group().fills || []).filter((offer) => offer.section === sectionId);
+  if (!offers.length) return { node: null, update: () => {} };
+  const holds = (offer, answers) =>
+    !offer.when || rules.conditionHolds(offer.when, answers[offer.when.field] ?? '');
+  const sourced = (source, answers) => {
+    if (typeof source === 'string') return answers[source] ?? '';
+    if ('from' in source) return source.map[answers[source.from] ?? ''] ?? '';
+    return source.value;
+  };
+  const buttons = offers.map((offer) => el('button', {
     class: 'button secondary', type: 'button',
     onclick: async () => {
+      const answers = current();
       const values = {};
       for (const [target, source] of Object.entries(offer.fill)) {
-        const value = typeof source === 'string' ? draft.answers[source] ?? '' : source.value;
+        const value = sourced(source, answers);
         if (value) values[target] = value;
         const field = rules.getField(catalog, target);
         if (value && field && field.type === 'commune') await communeLabel(value);
       }
-      await setAnswers(values);
+      await setAnswers({ ...answers, ...values });
       sectionPage(step, sectionId);
       saved.textContent = 'Đã điền sẵn. Hãy kiểm tra lại trước khi bấm Tiếp tục.';
     },
-  }, offer.label)));
+  }, offer.label));
+  const node = el('div', { class: 'fills' }, buttons);
+  const update = () => {
+    const answers = current();
+    offers.forEach((offer, i) => { buttons[i].hidden = !holds(offer, answers); });
+    node.hidden = buttons.every((b) => b.hidden);
+  };
+  update();
+  return { node, update };
 }
 
 // The server fills the forms from the answers it holds: send ours first.
@@ -436,6 +455,8 @@ async function problemsOf() {
   return {
     checkedOnline: false, ok: !selection && !Object.keys(fields).length && !missing.length,
     selection_error: selection, fields, missing_attachments: missing,
+    warnings: selection ? {}
+      : rules.answerWarnings(catalog, draft.group_id, draft.procedure_ids, draft.answers),
   };
 }
 
@@ -459,6 +480,13 @@ async function checkPage(step) {
     }
     add(body, el('div', { class: 'error-summary', role: 'alert' },
       el('h2', {}, 'Cần sửa trước khi nộp'), el('ul', {}, items)));
+  }
+  // Gentle: the citizen may submit as it is (a name that really has no marks).
+  const warnings = Object.entries(result.warnings || {});
+  if (warnings.length) {
+    add(body, el('div', { class: 'notice warnings' }, el('h2', {}, 'Nên xem lại'),
+      el('ul', {}, warnings.map(([key, text]) => el('li', {}, text, ' ',
+        el('a', { href: `#s/${key.split('.')[0]}${RETURN}` }, 'Sửa lại'))))));
   }
   add(body, el('h2', {}, 'Thủ tục'), el('dl', { class: 'summary' },
     el('dt', {}, 'Nơi nộp', el('a', {
