@@ -78,6 +78,10 @@ FILLS: dict[str, list[dict]] = {
          "fill": {"tu-vong.noi_mat_loai": {"value": "khac"},
                   "tu-vong.noi_mat_xa": "nguoi-mat.noi_cu_tru_xa",
                   "tu-vong.noi_mat_dia_chi": "nguoi-mat.noi_cu_tru_dia_chi"}},
+        # A death notice is most often issued the day of the death.
+        {"id": "bao-tu-cap-ngay-mat", "section": "bao-tu",
+         "label": "Giấy cấp đúng ngày người đó mất",
+         "fill": {"bao-tu.ngay_cap": "tu-vong.ngay_mat"}},
         # The deceased's place in the requester's household follows from who the
         # requester is: a spouse's spouse, a child's parent.
         {"id": "chu-ho-la-nguoi-yeu-cau", "section": "xoa-thuong-tru",

@@ -123,9 +123,21 @@ function nextOf(step) {
   return list[list.indexOf(step) + 1] || 'kiem-tra';
 }
 
-function frame(step, title, body, { wide = false } = {}) {
+// The wizard's four parts. The number of pages is not shown as a total: it
+// grows as answers add pages and photos (1/14 became 17), and a page must not
+// say what a later page makes untrue. The parts are the same for every dossier
+// (each group always asks for a photo: tests/domain/test_wizard_parts.py).
+const PARTS = ['Chọn thủ tục', 'Khai thông tin', 'Chụp ảnh giấy tờ', 'Kiểm tra và nộp'];
+const partOf = (base) => base === 'thu-tuc' ? 1 : base.startsWith('s/') ? 2 : base.startsWith('a/') ? 3 : 4;
+const FILLED = 'Đã điền sẵn. Hãy kiểm tra lại trước khi bấm Tiếp tục.';
+
+function frame(step, title, body) {
   const list = steps();
-  const index = list.indexOf(step.replace(RETURN, ''));
+  const base = step.replace(RETURN, '');
+  const index = list.indexOf(base);
+  const part = partOf(base);
+  // Said of the page just filled: untrue on the next one.
+  if (saved.textContent === FILLED && saved.dataset.step !== step) saved.textContent = '';
   const back = step.endsWith(RETURN)
     ? '#kiem-tra'
     : index > 0 ? '#' + list[index - 1] : `/x/${draft.commune_code}`;
@@ -133,7 +145,9 @@ function frame(step, title, body, { wide = false } = {}) {
   root.replaceChildren();
   add(root,
     el('a', { class: 'back', href: back }, 'Quay lại'),
-    index >= 0 && !wide ? el('p', { class: 'step' }, `Bước ${index + 1}/${list.length}`) : null,
+    index >= 0
+      ? el('p', { class: 'step' }, `Bước ${index + 1} · Phần ${part}/${PARTS.length}: ${PARTS[part - 1]}`)
+      : null,
     heading, body, saved);
   window.scrollTo(0, 0);
   heading.focus();
@@ -355,9 +369,10 @@ function fillButtons(step, sectionId, current) {
         const field = rules.getField(catalog, target);
         if (value && field && field.type === 'commune') await communeLabel(value);
       }
-      await setAnswers({ ...answers, ...values });
+      await setAnswers(values);
       sectionPage(step, sectionId);
-      saved.textContent = 'Đã điền sẵn. Hãy kiểm tra lại trước khi bấm Tiếp tục.';
+      saved.textContent = FILLED;
+      saved.dataset.step = step;
     },
   }, offer.label));
   const node = el('div', { class: 'fills' }, buttons);
@@ -531,7 +546,7 @@ async function checkPage(step) {
     el('button', {
       class: 'button', type: 'button', disabled: !result.ok, onclick: () => go('xac-nhan'),
     }, 'Tiếp tục để xác nhận và nộp'));
-  frame(step, 'Kiểm tra lại thông tin', body, { wide: true });
+  frame(step, 'Kiểm tra lại thông tin', body);
 }
 
 // Once: the sender's answer and every outbox 'change' event (from here, another
