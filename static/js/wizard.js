@@ -475,6 +475,8 @@ async function problemsOf() {
   };
 }
 
+let checkPhotoUrls = [];
+
 async function checkPage(step) {
   const body = el('div');
   const result = await problemsOf();
@@ -512,37 +514,64 @@ async function checkPage(step) {
       class: 'change', href: '#thu-tuc', 'aria-label': 'Thay đổi các thủ tục',
     }, 'Thay đổi')),
     el('dd', {}, draft.procedure_ids.map((p) => catalog.procedures[p].title).join('; '))));
+  // One "Thay đổi" per page of answers, beside its title, and each answer on
+  // the line of its label: at 360 px the page was 7.5 screens long.
   for (const sectionId of rules.sectionsFor(catalog, draft.group_id, draft.procedure_ids)) {
     const fields = rules.visibleFields(catalog, sectionId, draft.answers);
     if (!fields.length) continue;
+    const title = catalog.sections[sectionId].title;
     const rows = [];
+    const blank = []; // optional fields left empty: one line, not a row each
     for (const f of fields) {
-      rows.push(
-        el('dt', {}, f.label, el('a', {
-          class: 'change', href: `#s/${sectionId}${RETURN}`,
-          // The page's name too: "Họ, chữ đệm và tên" is asked of mother and father.
-          'aria-label': `Thay đổi ${lowerFirst(f.label)} (${catalog.sections[sectionId].title})`,
-        }, 'Thay đổi')),
-        el('dd', {}, await display(f, draft.answers[`${sectionId}.${f.id}`])));
+      const value = draft.answers[`${sectionId}.${f.id}`];
+      if (!value && !f.required) {
+        blank.push(f.label);
+        continue;
+      }
+      rows.push(el('dt', {}, f.label), el('dd', {}, await display(f, value)));
     }
-    add(body, el('h2', {}, catalog.sections[sectionId].title), el('dl', { class: 'summary' }, rows));
+    if (blank.length) rows.push(el('dt', {}, 'Để trống'), el('dd', { class: 'blank' }, blank.join('; ')));
+    add(body, el('div', { class: 'card-head' }, el('h2', {}, title), el('a', {
+      class: 'change', href: `#s/${sectionId}${RETURN}`, 'aria-label': `Thay đổi mục ${title}`,
+    }, 'Thay đổi')), el('dl', { class: 'summary answers' }, rows));
   }
-  const rows = [];
+  // Each photo as a thumbnail wide enough to tell one paper from another,
+  // opening at full size to read the small print.
+  for (const url of checkPhotoUrls) URL.revokeObjectURL(url);
+  checkPhotoUrls = [];
+  const figures = [];
   for (const a of attachments()) {
-    const count = (await pagesFor(a.id)).length;
-    rows.push(
-      el('dt', {}, a.title, el('a', {
-        class: 'change', href: `#a/${a.id}${RETURN}`, 'aria-label': `Thay đổi ảnh ${lowerFirst(a.title)}`,
-      }, 'Thay đổi')),
-      el('dd', {}, count ? `${count} trang` : a.required ? 'Chưa có ảnh' : 'Không nộp'));
+    const pages = await pagesFor(a.id);
+    const change = el('a', {
+      class: 'change', href: `#a/${a.id}${RETURN}`, 'aria-label': `Thay đổi ảnh ${lowerFirst(a.title)}`,
+    }, 'Thay đổi');
+    if (!pages.length) {
+      figures.push(el('figure', { class: 'sheet none' }, el('figcaption', {}, a.title, ': ',
+        el('strong', {}, a.required ? 'Chưa có ảnh' : 'Không nộp'), ' ', change)));
+      continue;
+    }
+    pages.forEach((page, i) => {
+      const src = page.blob ? URL.createObjectURL(page.blob) : page.url;
+      if (page.blob) checkPhotoUrls.push(src);
+      const name = pages.length > 1 ? `${a.title}, trang ${i + 1}` : a.title;
+      figures.push(el('figure', { class: 'sheet' },
+        el('a', { href: src, target: '_blank', 'aria-label': `Xem cỡ lớn ${lowerFirst(a.title)}, trang ${i + 1}` },
+          el('img', { src, alt: `${a.title}, trang ${i + 1}` })),
+        el('figcaption', {}, name, ' ', i === 0 ? change : null)));
+    });
   }
   const signed = papersOf(attachments());
   if (signed.length) {
-    add(body, paperPanel({
-      draftId: draft.id, attachments: signed, ready: answersOnServer, heading: 'Tờ khai cần ký',
-    }));
+    // Printed and photographed on their own pages already: folded here, for
+    // a citizen who changed an answer and must print again.
+    add(body, el('details', { class: 'help' },
+      el('summary', {}, 'Tờ khai cần ký: tải lại để in nếu bạn đã sửa thông tin'),
+      paperPanel({
+        draftId: draft.id, attachments: signed, ready: answersOnServer, heading: 'Tờ khai cần ký',
+      })));
   }
-  add(body, el('h2', {}, 'Ảnh giấy tờ'), el('dl', { class: 'summary' }, rows),
+  add(body, el('div', { class: 'card-head' }, el('h2', {}, 'Ảnh giấy tờ')),
+    el('div', { class: 'sheets' }, figures),
     el('button', {
       class: 'button', type: 'button', disabled: !result.ok, onclick: () => go('xac-nhan'),
     }, 'Tiếp tục để xác nhận và nộp'));
