@@ -24,8 +24,8 @@ UNMARKED_SYLLABLES = (
 )  # fmt: skip
 
 NO_DIACRITICS = (
-    "{Name} “{value}” không có dấu. Nếu bàn phím đã làm mất dấu, hãy sửa lại cho đúng như "
-    "trên giấy tờ; nếu tên đúng là không dấu, bạn không cần sửa."
+    "{Name} “{value}” không có dấu. Hãy sửa lại cho đúng như trên giấy tờ nếu bàn phím đã "
+    "làm mất dấu; nếu tên đúng là không dấu, bạn không cần sửa."
 )
 
 
