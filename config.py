@@ -179,7 +179,7 @@ class Config:
 
         # The demo commune's justice officer: configuration, never a real person.
         self.DEMO_OFFICER_NAME = os.environ.get(
-            "DEMO_OFFICER_NAME", "Công chức Tư pháp - Hộ tịch (số minh hoạ)"
+            "DEMO_OFFICER_NAME", "Công chức Tư pháp - Hộ tịch (số minh họa)"
         )
         self.DEMO_OFFICER_PHONE = os.environ.get("DEMO_OFFICER_PHONE", "0123 456 789")
         self.DEMO_OFFICE_HOURS = os.environ.get(

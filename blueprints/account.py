@@ -169,5 +169,5 @@ def data_page():
 def forget_profile():
     if EmptyForm().validate_on_submit():
         kept_profile.forget(current_citizen())
-        session["account_notice"] = "Đã xoá thông tin của bạn đã lưu. Lần sau bạn khai lại từ đầu."
+        session["account_notice"] = "Đã xóa thông tin của bạn đã lưu. Lần sau bạn khai lại từ đầu."
     return redirect(url_for("account.data_page"))

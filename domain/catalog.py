@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import copy
 
-from domain import agencies, catalog_birth, catalog_death
+from domain import agencies, catalog_birth, catalog_death, plausibility
 from domain.catalog_fills import FILLS
 from domain.personal_id import PROVINCE_BIRTH_CODES
 
-VERSION = "2026-12-02.3"
+VERSION = "2026-12-02.4"
 
 NOT_BEFORE = "1900-01-01"
 DEFAULT_MAX_LENGTH = {"text": 200, "textarea": 1000, "email": 254}
@@ -28,7 +28,7 @@ FIELD_TYPES = (
     "email", "integer", "commune", "checkbox",
 )  # fmt: skip
 RULE_TYPES = (
-    "date_after", "date_before", "date_not_after", "date_not_before",
+    "age_between", "date_after", "date_before", "date_not_after", "date_not_before",
     "personal_id_matches", "required_if", "younger_than_years",
 )  # fmt: skip
 
@@ -92,6 +92,7 @@ MESSAGES = {
     "commune_invalid": "Hãy tìm và chọn {name} trong danh sách gợi ý.",
     "commune_unknown": "Không tìm thấy {name} đã chọn. Hãy tìm và chọn lại trong danh sách gợi ý.",
     "not_string": "Giá trị của {name} không hợp lệ. Hãy nhập lại.",
+    "name_no_diacritics": plausibility.NO_DIACRITICS,
     "unknown_field": "Trường không có trong biểu mẫu.",
     "selection_unknown_group": "Không có nhóm thủ tục này. Hãy chọn lại nhóm thủ tục liên thông.",
     "selection_unknown_procedure": "Có thủ tục không thuộc nhóm đã chọn. Hãy chọn lại các thủ tục.",
@@ -227,6 +228,9 @@ SHARED_SECTIONS: dict[str, dict] = {
 # fmt: on
 
 
+_NAME_PARTS = ("ho", "chu_dem", "ten", "nguoi_nhan")
+
+
 def lower_first(text: str) -> str:
     return text[:1].lower() + text[1:]
 
@@ -239,6 +243,9 @@ def _complete_field(section_id: str, section: dict, field: dict) -> dict:
         subject = section.get("subject")
         label = lower_first(field["label"])
         field["name"] = f"{label} {subject}" if subject else label
+    # Names of people get the gentle "no diacritics?" warning (domain.plausibility).
+    if field["type"] == "text" and (field["id"].endswith("ho_ten") or field["id"] in _NAME_PARTS):
+        field.setdefault("person_name", True)
     if field["type"] == "date":
         field.setdefault("not_future", True)
         field.setdefault("not_before", NOT_BEFORE)
@@ -279,6 +286,7 @@ def _build() -> dict:
         "options": OPTIONS,
         "messages": MESSAGES,
         "sex_words": SEX_WORDS,
+        "unmarked_syllables": list(plausibility.UNMARKED_SYLLABLES),
         "personal_id_provinces": sorted(PROVINCE_BIRTH_CODES),
     }
 

@@ -332,6 +332,10 @@ RULES: list[dict] = [
     {"id": "cha-sinh-truoc-tre", "type": "date_before", "field": "cha.ngay_sinh",
      "other": "tre.ngay_sinh",
      "message": "Ngày sinh của cha phải trước ngày sinh của trẻ. Hãy kiểm tra lại hai ngày sinh."},
+    {"id": "tuoi-me-khi-sinh", "type": "age_between", "field": "me.ngay_sinh",
+     "other": "tre.ngay_sinh", "min_years": 12, "max_years": 65,
+     "message": "Theo ngày sinh đã khai, mẹ {age} tuổi khi sinh trẻ: rất ít khi đúng. "
+     "Hãy kiểm tra lại năm sinh của mẹ và ngày sinh của trẻ."},
     {"id": "me-dinh-danh", "type": "personal_id_matches", "field": "me.so_dinh_danh",
      "birth": "me.ngay_sinh", "sex": "nu"},
     {"id": "cha-dinh-danh", "type": "personal_id_matches", "field": "cha.so_dinh_danh",

@@ -3,8 +3,11 @@
 Each offer is shown on its page as a button; tapping it copies the listed
 answers into that page's fields, where the citizen sees and may change them
 (nothing is copied unseen). ``when`` says when the offer applies (the same
-condition shape as a field's ``when``); ``fill`` maps a target answer key to a
-source answer key, or to a fixed value written as ``{"value": ...}``.
+condition shape as a field's ``when``, and it may name a field of the same
+page: the offer then shows once that field is answered); ``fill`` maps a target
+answer key to a source answer key, to a fixed value written as
+``{"value": ...}``, or to a value chosen by another answer, written as
+``{"from": key, "map": {answer: value}}`` (no value when the answer is not in it).
 """
 
 # fmt: off
@@ -64,11 +67,32 @@ FILLS: dict[str, list[dict]] = {
         _POST_TO_ME,
     ],
     "khai-tu": [
+        # A spouse or child filing: the household they shared is the requester's own.
+        {"id": "nguoi-mat-cung-noi-o", "section": "nguoi-mat",
+         "when": {"field": "nguoi-mat.quan_he_nguoi_yeu_cau", "in": ["vo-chong", "con"]},
+         "label": "Người mất cư trú cùng nơi với tôi",
+         "fill": {"nguoi-mat.noi_cu_tru_xa": "nguoi-yeu-cau.noi_cu_tru_xa",
+                  "nguoi-mat.noi_cu_tru_dia_chi": "nguoi-yeu-cau.noi_cu_tru_dia_chi"}},
+        {"id": "mat-tai-nha", "section": "tu-vong",
+         "label": "Người mất mất tại nhà, ở nơi cư trú cuối cùng",
+         "fill": {"tu-vong.noi_mat_loai": {"value": "khac"},
+                  "tu-vong.noi_mat_xa": "nguoi-mat.noi_cu_tru_xa",
+                  "tu-vong.noi_mat_dia_chi": "nguoi-mat.noi_cu_tru_dia_chi"}},
+        # A death notice is most often issued the day of the death.
+        {"id": "bao-tu-cap-ngay-mat", "section": "bao-tu",
+         "label": "Giấy cấp đúng ngày người đó mất",
+         "fill": {"bao-tu.ngay_cap": "tu-vong.ngay_mat"}},
+        # The deceased's place in the requester's household follows from who the
+        # requester is: a spouse's spouse, a child's parent.
         {"id": "chu-ho-la-nguoi-yeu-cau", "section": "xoa-thuong-tru",
          "label": "Chủ hộ là tôi (người đi khai)",
          "fill": {"xoa-thuong-tru.la_chu_ho": {"value": "khong"},
                   "xoa-thuong-tru.chu_ho_ho_ten": "nguoi-yeu-cau.ho_ten",
-                  "xoa-thuong-tru.chu_ho_so_dinh_danh": "nguoi-yeu-cau.so_dinh_danh"}},
+                  "xoa-thuong-tru.chu_ho_so_dinh_danh": "nguoi-yeu-cau.so_dinh_danh",
+                  "xoa-thuong-tru.quan_he_voi_chu_ho": {
+                      "from": "nguoi-mat.quan_he_nguoi_yeu_cau",
+                      "map": {"vo-chong": "vo-chong", "con": "cha-me", "cha-me": "con",
+                              "anh-chi-em": "anh-chi-em"}}}},
         _POST_TO_ME,
     ],
 }

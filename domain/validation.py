@@ -16,6 +16,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from datetime import date
 
+from domain import plausibility
 from domain.catalog import CATALOG, MESSAGES, SEX_WORDS, field_options, get_field, get_group
 from domain.communes import get_commune
 from domain.errors import RuleError
@@ -365,6 +366,13 @@ def check_rule(
         if _is_date(value) and _is_date(other) and not _COMPARISONS[kind](value, other):
             return rule["message"]
         return None
+    if kind == "age_between":
+        # The field is a birth date, ``other`` the day the age is taken on.
+        other = _other_value(rule["other"], answers, active, today)
+        age = plausibility.age_on(value, other)
+        if age is not None and not rule["min_years"] <= age <= rule["max_years"]:
+            return rule["message"].replace("{age}", str(age))
+        return None
     if kind == "younger_than_years":
         today_iso = _iso(today)
         cutoff = f"{int(today_iso[:4]) - rule['years']:04d}{today_iso[4:]}"
@@ -481,3 +489,14 @@ def clean_answers(group_id: str, procedure_ids, answers: Mapping) -> dict[str, s
             if value:
                 cleaned[field["key"]] = value
     return cleaned
+
+
+def answer_warnings(group_id: str, procedure_ids, answers: Mapping) -> dict[str, str]:
+    """Gentle warnings (never a refusal) on the fields that apply, by key."""
+    active = set(sections_for(group_id, procedure_ids))
+    found: dict[str, str] = {}
+    for section_id in sections_for(group_id, procedure_ids):
+        fields = _visible(section_id, answers, active)
+        normalized = {f["key"]: _raw(answers, f["key"]) for f in fields}
+        found.update(plausibility.name_warnings(fields, normalized))
+    return found

@@ -18,7 +18,7 @@ class Citizen(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_sign_in_at: Mapped[datetime | None]
     # The citizen's own details and recent communes, kept only with consent
-    # (services/identity/profile.py); both emptied by "Xoá thông tin đã lưu".
+    # (services/identity/profile.py); both emptied by "Xóa thông tin đã lưu".
     profile: Mapped[dict | None] = mapped_column(JSON)
     profile_consent_at: Mapped[datetime | None]
 

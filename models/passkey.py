@@ -39,6 +39,9 @@ class Passkey(db.Model):
     name: Mapped[str] = mapped_column(String(60))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_used_at: Mapped[datetime | None]
+    # A citizen's first sign-in with it: the page after it says once what a
+    # passkey is and where it is kept.
+    first_sign_in_at: Mapped[datetime | None]
 
 
 class WebAuthnChallenge(db.Model):

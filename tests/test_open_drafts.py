@@ -72,7 +72,7 @@ def test_my_dossiers_names_each_draft_by_its_person(api, citizen_client):
     assert "Liên thông khai sinh: Trẻ: Lê Thị Mai" in page
     assert "Liên thông khai tử: Người mất: chưa khai tên" in page
     # Each delete button says which draft it deletes.
-    assert 'aria-label="Xoá hồ sơ Liên thông khai tử, Người mất: Trần Văn Bình"' in page
+    assert 'aria-label="Xóa hồ sơ Liên thông khai tử, Người mất: Trần Văn Bình"' in page
 
 
 def csrf_of(page: str) -> str:
@@ -90,7 +90,7 @@ def test_deleting_a_draft_removes_it_and_its_photos(api, app, citizen_client):
     response = citizen_client.post(f"/ho-so/nhap/{draft_id}/xoa", data={"csrf_token": token})
     assert response.status_code == 302
     page = text(citizen_client.get("/ho-so"))
-    assert "Đã xoá hồ sơ đang khai dở" in page
+    assert "Đã xóa hồ sơ đang khai dở" in page
     assert f'data-deleted-draft="{draft_id}"' in page
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Draft)) == 0

@@ -57,7 +57,7 @@ def test_the_data_page_shows_what_is_kept_and_deletes_it(api, citizen_client):
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
     citizen_client.post("/tai-khoan/du-lieu/xoa-thong-tin", data={"csrf_token": token})
     after = text(citizen_client.get("/tai-khoan/du-lieu"))
-    assert "Đã xoá thông tin của bạn đã lưu" in after
+    assert "Đã xóa thông tin của bạn đã lưu" in after
     assert "Nguyễn Thị Lan" not in after
 
 

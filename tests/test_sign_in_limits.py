@@ -49,13 +49,13 @@ def test_wrong_codes_count_per_phone_across_codes_and_then_lock_its_codes(app, c
     app.config["OTP_MAX_FAILURES"] = 12
     app.config["OTP_PER_PHONE_PER_HOUR"] = 100
     locked = fail_codes(app, client, 12)
-    assert "tạm khoá" in locked.text and "giờ" in locked.text
+    assert "tạm khóa" in locked.text and "giờ" in locked.text
     assert "khóa đăng nhập" in locked.text  # the passkey is still a way in
     sent = len(read_sms(app))
     # A fresh code is not even sent, and no code is accepted while locked.
     age_codes(app)
     again = ask_for_code(client)
-    assert "tạm khoá" in again.text
+    assert "tạm khóa" in again.text
     assert len(read_sms(app)) == sent
     with app.app_context():
         db.session.execute(update(OtpChallenge).values(attempts=0))
@@ -83,7 +83,7 @@ def test_a_right_code_starts_the_count_of_wrong_ones_again(app, client):
     ask_for_code(client)
     assert enter_code(client, last_code(app, PHONE)).status_code == 302
     response = fail_codes(app, app.test_client(), 5)
-    assert "tạm khoá" not in response.text
+    assert "tạm khóa" not in response.text
 
 
 def test_typing_at_a_number_with_no_code_waiting_never_locks_it(app, client):
@@ -106,7 +106,7 @@ def test_typing_at_a_number_with_no_code_waiting_never_locks_it(app, client):
 def test_a_phone_whose_codes_are_locked_still_signs_in_with_its_passkey(app, client, api):
     key = register(api)  # the api fixture's citizen has this phone
     app.config["OTP_MAX_FAILURES"] = 5
-    assert "tạm khoá" in fail_codes(app, client, 5).text
+    assert "tạm khóa" in fail_codes(app, client, 5).text
     browser = Api(app.test_client())
     response = browser.post("/passkeys/sign-in", json={"credential": sign_in_answer(browser, key)})
     assert response.status_code == 200

@@ -5,7 +5,7 @@ office behind one address signing in all morning does not). Every POST
 needs the CSRF header like the rest of the API.
 """
 
-from flask import current_app, jsonify, session, url_for
+from flask import current_app, flash, jsonify, session, url_for
 
 from blueprints.api import bp
 from blueprints.api.common import ApiError, citizen_api, json_body
@@ -24,6 +24,7 @@ from models import Citizen, Passkey
 from models.base import utcnow
 from services.identity import passkeys
 from services.identity.auth import sign_in
+from services.identity.passkeys import FIRST_SIGN_IN as FIRST_PASSKEY_SIGN_IN
 
 
 def passkey_json(passkey: Passkey) -> dict:
@@ -130,8 +131,13 @@ def passkey_sign_in():
         raise refusal(error) from None
     citizen = db.session.get(Citizen, passkey.citizen_id)
     citizen.last_sign_in_at = utcnow()
+    first = passkey.first_sign_in_at is None
+    if first:
+        passkey.first_sign_in_at = citizen.last_sign_in_at
     db.session.commit()
     sign_in(citizen)
+    if first:  # shown once, on the page the citizen goes to (templates/_passkey_notice.html)
+        flash("synced" if passkey.backed_up else "device", FIRST_PASSKEY_SIGN_IN)
     return jsonify({"next": session.pop("next", None) or url_for("citizen.home")})
 
 

@@ -57,7 +57,7 @@ def save_profile(citizen):
 
 
 @bp.delete("/account/profile")
-@documented("delete", "/account/profile", "Xoá thông tin của bạn đã lưu", {200: PROFILE, 401: None})
+@documented("delete", "/account/profile", "Xóa thông tin của bạn đã lưu", {200: PROFILE, 401: None})
 @citizen_api
 def forget_profile(citizen):
     profile.forget(citizen)

@@ -112,6 +112,7 @@ CHECK_RESULT = {
         "ok": {"type": "boolean"},
         "selection_error": {"type": ["string", "null"]},
         "fields": {"type": "object", "additionalProperties": {"type": "string"}},
+        "warnings": {"type": "object", "additionalProperties": {"type": "string"}},
         "missing_attachments": {
             "type": "array",
             "items": {

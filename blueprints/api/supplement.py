@@ -81,7 +81,7 @@ def add_supplement_photo(citizen, code: str):
 @documented(
     "delete",
     "/dossiers/{code}/uploads/{upload_id}",
-    "Xoá một trang ảnh vừa bổ sung (ảnh đã nộp cùng hồ sơ không xoá được)",
+    "Xóa một trang ảnh vừa bổ sung (ảnh đã nộp cùng hồ sơ không xóa được)",
     {204: None, 409: None},
 )
 def remove_supplement_photo(citizen, code: str, upload_id: str):

@@ -102,7 +102,7 @@ def photo_bytes() -> bytes:
 @documented(
     "post",
     "/drafts/{draft_id}/uploads",
-    "Tải lên một trang ảnh giấy tờ (ảnh được mã hoá lại, xoá siêu dữ liệu)",
+    "Tải lên một trang ảnh giấy tờ (ảnh được mã hóa lại, xóa siêu dữ liệu)",
     {200: UPLOAD, 201: UPLOAD, 409: None, 422: None, 503: None, 507: None},
     request=UPLOAD_FORM,
     request_media="multipart/form-data",
@@ -136,7 +136,7 @@ def create_upload(citizen, draft_id: str):
                 422,
                 "too_many_pages",
                 f"“{attachment['title']}” chỉ cần tối đa {attachment.get('max_pages', 10)} "
-                "trang. Hãy xoá bớt ảnh thừa.",
+                "trang. Hãy xóa bớt ảnh thừa.",
             )
         return None
 
@@ -169,7 +169,7 @@ def _pages(draft_id: str, attachment_id: str) -> int:
 
 @bp.delete("/drafts/<draft_id>/uploads/<upload_id>")
 @citizen_api
-@documented("delete", "/drafts/{draft_id}/uploads/{upload_id}", "Xoá một trang ảnh", {204: None})
+@documented("delete", "/drafts/{draft_id}/uploads/{upload_id}", "Xóa một trang ảnh", {204: None})
 def delete_upload(citizen, draft_id: str, upload_id: str):
     draft = editable_draft(citizen, draft_id, lock=True)
     upload = db.session.get(Upload, upload_id)

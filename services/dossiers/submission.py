@@ -69,6 +69,10 @@ def check_draft(draft: Draft, uploads: list[Upload], today: date) -> dict:
         "selection_error": selection_error,
         "fields": fields,
         "missing_attachments": missing,
+        # Never a refusal: what the citizen may want to look at again.
+        "warnings": {}
+        if selection_error
+        else validation.answer_warnings(draft.group_id, draft.procedure_ids, draft.answers),
     }
 
 

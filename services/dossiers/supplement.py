@@ -101,7 +101,7 @@ def check_photo(dossier: Dossier, attachment_id: str, client_id: str) -> Upload 
         raise Problem(
             422,
             "too_many_pages",
-            f"“{attachment['title']}” chỉ cần tối đa {limit} trang. Hãy xoá bớt ảnh thừa.",
+            f"“{attachment['title']}” chỉ cần tối đa {limit} trang. Hãy xóa bớt ảnh thừa.",
         )
     return None
 
@@ -145,7 +145,7 @@ def remove_photo(dossier: Dossier, upload_id: str) -> None:
     if upload is None or upload.dossier_id != dossier.id:
         raise Problem(404, "not_found", "Không tìm thấy ảnh.")
     if not open_request(dossier) or not added_since_request(dossier, upload):
-        raise Problem(409, "locked", "Ảnh đã nộp cùng hồ sơ không xoá được. Hãy chụp thêm ảnh mới.")
+        raise Problem(409, "locked", "Ảnh đã nộp cùng hồ sơ không xóa được. Hãy chụp thêm ảnh mới.")
     key = upload.storage_key
     db.session.delete(upload)
     db.session.commit()

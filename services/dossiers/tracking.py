@@ -218,7 +218,7 @@ def _guarded(code: str, phone_last4: str):
         raise LookupRefused(
             429,
             "code_rate_limited",
-            "Mã hồ sơ này đã bị tra cứu sai quá nhiều lần nên tạm khoá tra cứu công khai. "
+            "Mã hồ sơ này đã bị tra cứu sai quá nhiều lần nên tạm khóa tra cứu công khai. "
             "Chủ hồ sơ vẫn xem được trong “Hồ sơ của tôi” sau khi đăng nhập.",
             wait,
         )

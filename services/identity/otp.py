@@ -138,7 +138,7 @@ def _locked_error(until: datetime) -> "OtpError":
     return OtpError(
         "phone_locked",
         "Số điện thoại này đã nhập sai mã quá nhiều lần liên tiếp, nên mã SMS của số này "
-        f"tạm khoá đến {vn_time(until)}. Hãy đợi {wait_text(wait)} rồi thử lại. Nếu đã tạo "
+        f"tạm khóa đến {vn_time(until)}. Hãy đợi {wait_text(wait)} rồi thử lại. Nếu đã tạo "
         "khóa đăng nhập (passkey), bạn vẫn dùng được khóa đó; cần gấp, hãy liên hệ cán bộ xã.",
         wait,
     )

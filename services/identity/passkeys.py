@@ -60,6 +60,10 @@ from services.identity.webauthn_rp import (
 # The views use these through this module too.
 __all__ = ["PasskeyError", "available"]
 
+# The flash category of the notice a citizen gets at a passkey's first sign-in
+# (templates/_passkey_notice.html reads it by this name).
+FIRST_SIGN_IN = "passkey-first-sign-in"
+
 TRANSPORTS = {t.value for t in AuthenticatorTransport}
 NAME_LENGTH = 60
 

@@ -2,7 +2,7 @@
 
 Only with consent (a box the citizen ticks on the requester page, never
 ticked for them), only the requester page's own fields and the communes
-chosen lately, each checked as the form checks it. "Xoá thông tin đã lưu"
+chosen lately, each checked as the form checks it. "Xóa thông tin đã lưu"
 on /tai-khoan/du-lieu empties both at once. The phone number is the
 account's own and is not copied here.
 """

@@ -155,7 +155,7 @@ async function forgetDeleted() {
 for (const form of document.querySelectorAll('form[data-delete-draft]')) {
   form.addEventListener('submit', (event) => {
     const what = form.closest('li')?.querySelector('a')?.firstChild?.textContent || 'hồ sơ này';
-    if (!window.confirm(`Xoá ${what}? Thông tin và ảnh đã khai sẽ mất, không lấy lại được.`)) {
+    if (!window.confirm(`Xóa ${what}? Thông tin và ảnh đã khai sẽ mất, không lấy lại được.`)) {
       event.preventDefault();
     }
   });

@@ -60,7 +60,7 @@ function warning(found, { stay, leave }) {
     'Điện thoại này còn hồ sơ chưa gửi xong');
   const stayButton = el('button', { class: 'button', type: 'button' }, 'Ở lại');
   const leaveButton = el('button', { class: 'button warning', type: 'button' },
-    'Vẫn đăng xuất và xoá khỏi máy này');
+    'Vẫn đăng xuất và xóa khỏi máy này');
   const dialog = el('dialog', {
     class: 'leave-warning', role: 'alertdialog',
     'aria-labelledby': 'leave-title', 'aria-describedby': 'leave-what',
@@ -69,7 +69,7 @@ function warning(found, { stay, leave }) {
   el('div', { id: 'leave-what' },
     el('p', {}, 'Trên điện thoại này còn:'),
     el('ul', {}, lines.map((line) => el('li', {}, line))),
-    el('p', {}, 'Nếu đăng xuất bây giờ, những hồ sơ và ảnh này sẽ bị xoá khỏi điện thoại này. ' +
+    el('p', {}, 'Nếu đăng xuất bây giờ, những hồ sơ và ảnh này sẽ bị xóa khỏi điện thoại này. ' +
       'Những gì chưa gửi lên máy chủ sẽ mất.' +
       (found.waiting ? ' Hồ sơ chờ gửi sẽ không được nộp.' : '')),
     found.onServer

@@ -111,7 +111,7 @@ export function paperPanel({ draftId, attachments, ready, heading }) {
       status.textContent = 'Đã mở chia sẻ tờ khai.';
     } catch (e) {
       if (e && e.name === 'AbortError') {
-        status.textContent = 'Đã huỷ chia sẻ.';
+        status.textContent = 'Đã hủy chia sẻ.';
         return;
       }
       files.forEach(save);

@@ -40,7 +40,7 @@ async function withButton(button) {
 
 const NONE_HERE = {
   status: 0,
-  message: 'Chưa đăng nhập được bằng khóa đăng nhập: bạn đã huỷ, đã hết thời gian, hoặc ' +
+  message: 'Chưa đăng nhập được bằng khóa đăng nhập: bạn đã hủy, đã hết thời gian, hoặc ' +
     'điện thoại này chưa có khóa đăng nhập của tài khoản nào. Hãy dùng tài khoản số điện ' +
     'thoại bên trên để nhận mã SMS.',
 };

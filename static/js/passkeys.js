@@ -97,7 +97,7 @@ export function problemText(error, { sms = true } = {}) {
     case 'AbortError':
       return null;
     case 'NotAllowedError':
-      return 'Chưa xác nhận được: bạn đã huỷ hoặc đã hết thời gian. Hãy bấm lại để thử.';
+      return 'Chưa xác nhận được: bạn đã hủy hoặc đã hết thời gian. Hãy bấm lại để thử.';
     case 'InvalidStateError':
       return 'Thiết bị này đã có khóa đăng nhập của tài khoản bạn rồi.';
     case 'SecurityError':

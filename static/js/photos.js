@@ -32,7 +32,7 @@ export function photoPage({
       return el('li', { 'data-client': page.client_id },
         el('img', { src, alt: `${attachment.title}, trang ${index + 1}` }),
         el('span', { class: error ? 'error' : 'state' }, error || `Trang ${index + 1}: ${text}`),
-        el('button', { type: 'button', class: 'button secondary', onclick: () => drop(page, false) }, 'Xoá'),
+        el('button', { type: 'button', class: 'button secondary', onclick: () => drop(page, false) }, 'Xóa'),
         el('button', { type: 'button', class: 'button secondary', onclick: () => drop(page, true) }, 'Chụp lại'));
     }));
   }
@@ -44,7 +44,7 @@ export function photoPage({
       client_id: page.client_id, draft_id: draftId, attachment_id: attachment.id,
       position: page.position, blob: null, deleted: true,
     });
-    status.textContent = retake ? 'Đã xoá ảnh cũ. Hãy chụp lại.' : 'Đã xoá ảnh.';
+    status.textContent = retake ? 'Đã xóa ảnh cũ. Hãy chụp lại.' : 'Đã xóa ảnh.';
     await redraw();
     afterChange();
     if (retake) cameraInput.click();
@@ -90,7 +90,7 @@ export function photoPage({
       status.textContent = room.ok
         ? `Đã lưu trang ${current.length + 1} trên điện thoại.`
         : 'Đã lưu ảnh, nhưng bộ nhớ điện thoại sắp đầy. Hãy kết nối mạng để gửi ảnh lên, ' +
-          'hoặc xoá bớt ảnh, video không dùng trước khi chụp tiếp.';
+          'hoặc xóa bớt ảnh, video không dùng trước khi chụp tiếp.';
       await redraw();
       afterChange();
     }

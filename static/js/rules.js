@@ -311,6 +311,12 @@ export function checkRule(catalog, rule, answers, today, active = null) {
     const broken = isDate(value) && isDate(other) && !COMPARISONS[rule.type](value, other);
     return broken ? rule.message : null;
   }
+  if (rule.type === 'age_between') {
+    const other = otherValue(catalog, rule.other, answers, active, today);
+    const age = ageOn(value, other);
+    return age !== null && (age < rule.min_years || age > rule.max_years)
+      ? rule.message.replace('{age}', String(age)) : null;
+  }
   if (rule.type === 'younger_than_years') {
     const year = String(Number(today.slice(0, 4)) - rule.years).padStart(4, '0');
     const cutoff = year + today.slice(4);
@@ -396,4 +402,39 @@ export function cleanAnswers(catalog, groupId, procedureIds, answers) {
     }
   }
   return cleaned;
+}
+
+// ---- domain/plausibility.py --------------------------------------------------
+export function ageOn(birth, day) {
+  if (!isDate(birth) || !isDate(day)) return null;
+  const [by, bm, bd] = birth.split('-').map(Number);
+  const [y, m, d] = day.split('-').map(Number);
+  return y - by - (m < bm || (m === bm && d < bd) ? 1 : 0);
+}
+
+function hasMarks(text) {
+  return text.toLowerCase().includes('đ') || /\p{M}/u.test(text.normalize('NFD'));
+}
+
+export function likelyLostDiacritics(catalog, name) {
+  if (!name || hasMarks(name)) return false;
+  const words = name.toLowerCase().replace(/[^\p{L}]/gu, ' ').split(/\s+/).filter(Boolean);
+  return words.some((w) => catalog.unmarked_syllables.includes(w));
+}
+
+// Gentle warnings that never block: names that look typed without diacritics.
+export function answerWarnings(catalog, groupId, procedureIds, answers) {
+  const found = {};
+  const active = new Set(sectionsFor(catalog, groupId, procedureIds));
+  for (const sectionId of active) {
+    for (const field of visible(catalog, sectionId, answers, active)) {
+      const value = answers[field.key];
+      if (!field.person_name || typeof value !== 'string') continue;
+      if (!likelyLostDiacritics(catalog, value)) continue;
+      const name = field.name.charAt(0).toUpperCase() + field.name.slice(1);
+      found[field.key] = catalog.messages.name_no_diacritics
+        .replace('{Name}', name).replace('{value}', normalizeText(value));
+    }
+  }
+  return found;
 }

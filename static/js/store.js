@@ -8,7 +8,7 @@ let opening = null;
 
 export class StorageFullError extends Error {
   constructor() {
-    super('Bộ nhớ điện thoại đã đầy nên chưa lưu được ảnh này. Hãy xoá bớt ảnh, video hoặc ' +
+    super('Bộ nhớ điện thoại đã đầy nên chưa lưu được ảnh này. Hãy xóa bớt ảnh, video hoặc ' +
       'ứng dụng không dùng, rồi chụp lại. Các ảnh đã lưu vẫn còn nguyên.');
     this.code = 'storage_full';
   }

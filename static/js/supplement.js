@@ -30,7 +30,7 @@ function tile(section, upload, src) {
   remove.type = 'button';
   remove.className = 'button secondary';
   remove.dataset.remove = upload.id;
-  remove.textContent = 'Xoá';
+  remove.textContent = 'Xóa';
   item.append(image, state, remove);
   return item;
 }
@@ -80,7 +80,7 @@ async function start() {
       try {
         await send('DELETE', `/dossiers/${root.dataset.code}/uploads/${button.dataset.remove}`);
         button.closest('li').remove();
-        status.textContent = 'Đã xoá ảnh.';
+        status.textContent = 'Đã xóa ảnh.';
       } catch (error) {
         status.textContent = error.message;
       }

@@ -123,9 +123,21 @@ function nextOf(step) {
   return list[list.indexOf(step) + 1] || 'kiem-tra';
 }
 
-function frame(step, title, body, { wide = false } = {}) {
+// The wizard's four parts. The number of pages is not shown as a total: it
+// grows as answers add pages and photos (1/14 became 17), and a page must not
+// say what a later page makes untrue. The parts are the same for every dossier
+// (each group always asks for a photo: tests/domain/test_wizard_parts.py).
+const PARTS = ['Chọn thủ tục', 'Khai thông tin', 'Chụp ảnh giấy tờ', 'Kiểm tra và nộp'];
+const partOf = (base) => base === 'thu-tuc' ? 1 : base.startsWith('s/') ? 2 : base.startsWith('a/') ? 3 : 4;
+const FILLED = 'Đã điền sẵn. Hãy kiểm tra lại trước khi bấm Tiếp tục.';
+
+function frame(step, title, body) {
   const list = steps();
-  const index = list.indexOf(step.replace(RETURN, ''));
+  const base = step.replace(RETURN, '');
+  const index = list.indexOf(base);
+  const part = partOf(base);
+  // Said of the page just filled: untrue on the next one.
+  if (saved.textContent === FILLED && saved.dataset.step !== step) saved.textContent = '';
   const back = step.endsWith(RETURN)
     ? '#kiem-tra'
     : index > 0 ? '#' + list[index - 1] : `/x/${draft.commune_code}`;
@@ -133,7 +145,9 @@ function frame(step, title, body, { wide = false } = {}) {
   root.replaceChildren();
   add(root,
     el('a', { class: 'back', href: back }, 'Quay lại'),
-    index >= 0 && !wide ? el('p', { class: 'step' }, `Bước ${index + 1}/${list.length}`) : null,
+    index >= 0
+      ? el('p', { class: 'step' }, `Bước ${index + 1} · Phần ${part}/${PARTS.length}: ${PARTS[part - 1]}`)
+      : null,
     heading, body, saved);
   window.scrollTo(0, 0);
   heading.focus();
@@ -238,22 +252,24 @@ function sectionPage(step, sectionId, errors = {}) {
   const own = sectionId === PROFILE_SECTION;
   const keep = own ? el('input', { type: 'checkbox', id: 'luu-thong-tin', checked: !!profile?.consent }) : null;
   const visibleKeys = () => rules.visibleFields(catalog, sectionId, current()).map(keyOf);
+  const fills = fillButtons(step, sectionId, current);
   const applyVisibility = () => {
     const visible = new Set(visibleKeys());
     nodes.forEach((node, i) => {
       node.hidden = !visible.has(allKeys[i]) || (noReason && !!section.fields[i].vouched_reason);
     });
+    fills.update();
   };
   add(form,
     section.intro && el('p', {}, section.intro),
     errorSummary(errors, {}),
     profile?.consent && own
       ? el('p', { class: 'notice' }, 'Đã điền sẵn thông tin bạn lưu lần trước. Hãy kiểm tra lại.') : null,
-    fillButtons(step, sectionId),
+    fills.node,
     nodes,
     own ? el('div', { class: 'field' }, el('label', { class: 'option', for: 'luu-thong-tin' }, keep,
       'Lưu thông tin của tôi (trừ số điện thoại đã có) để lần sau không phải gõ lại. ' +
-      'Bỏ chọn để xoá thông tin đã lưu.')) : null,
+      'Bỏ chọn để xóa thông tin đã lưu.')) : null,
     el('button', { class: 'button', type: 'submit' }, 'Tiếp tục'),
     privacyNote());
   // Typing is saved as it happens: a closed tab keeps every keystroke.
@@ -290,7 +306,7 @@ function privacyNote() {
   return el('p', { class: 'hint privacy' },
     'Thông tin trong hồ sơ chỉ dùng để giải quyết hồ sơ, chỉ cán bộ các cơ quan giải quyết ' +
     'thấy (Nghị định 13/2023/NĐ-CP, Luật Bảo vệ dữ liệu cá nhân 2025). ',
-    el('a', { href: '/tai-khoan/du-lieu' }, 'Xem và xoá dữ liệu của bạn'));
+    el('a', { href: '/tai-khoan/du-lieu' }, 'Xem và xóa dữ liệu của bạn'));
 }
 
 async function loadProfile() {
@@ -336,25 +352,43 @@ function recentCommunes() {
 
 // Facts typed once (domain/catalog_fills.py): a button copies answers given
 // on an earlier page into this one, where they are shown and can be changed.
-function fillButtons(step, sectionId) {
-  const offers = (group().fills || []).filter((offer) => offer.section === sectionId &&
-    (!offer.when || rules.conditionHolds(offer.when, draft.answers[offer.when.field] ?? '')));
-  if (!offers.length) return null;
-  return el('div', { class: 'fills' }, offers.map((offer) => el('button', {
+// An offer whose condition is a field of this page shows once it is answered
+// (`update` is called on every change).
+function fillButtons(step, sectionId, current) {
+  const offers = (group().fills || []).filter((offer) => offer.section === sectionId);
+  if (!offers.length) return { node: null, update: () => {} };
+  const holds = (offer, answers) =>
+    !offer.when || rules.conditionHolds(offer.when, answers[offer.when.field] ?? '');
+  const sourced = (source, answers) => {
+    if (typeof source === 'string') return answers[source] ?? '';
+    if ('from' in source) return source.map[answers[source.from] ?? ''] ?? '';
+    return source.value;
+  };
+  const buttons = offers.map((offer) => el('button', {
     class: 'button secondary', type: 'button',
     onclick: async () => {
+      const answers = current();
       const values = {};
       for (const [target, source] of Object.entries(offer.fill)) {
-        const value = typeof source === 'string' ? draft.answers[source] ?? '' : source.value;
+        const value = sourced(source, answers);
         if (value) values[target] = value;
         const field = rules.getField(catalog, target);
         if (value && field && field.type === 'commune') await communeLabel(value);
       }
       await setAnswers(values);
       sectionPage(step, sectionId);
-      saved.textContent = 'Đã điền sẵn. Hãy kiểm tra lại trước khi bấm Tiếp tục.';
+      saved.textContent = FILLED;
+      saved.dataset.step = step;
     },
-  }, offer.label)));
+  }, offer.label));
+  const node = el('div', { class: 'fills' }, buttons);
+  const update = () => {
+    const answers = current();
+    offers.forEach((offer, i) => { buttons[i].hidden = !holds(offer, answers); });
+    node.hidden = buttons.every((b) => b.hidden);
+  };
+  update();
+  return { node, update };
 }
 
 // The server fills the forms from the answers it holds: send ours first.
@@ -442,8 +476,12 @@ async function problemsOf() {
   return {
     checkedOnline: false, ok: !selection && !Object.keys(fields).length && !missing.length,
     selection_error: selection, fields, missing_attachments: missing,
+    warnings: selection ? {}
+      : rules.answerWarnings(catalog, draft.group_id, draft.procedure_ids, draft.answers),
   };
 }
+
+let checkPhotoUrls = [];
 
 async function checkPage(step) {
   const body = el('div');
@@ -466,6 +504,13 @@ async function checkPage(step) {
     add(body, el('div', { class: 'error-summary', role: 'alert' },
       el('h2', {}, 'Cần sửa trước khi nộp'), el('ul', {}, items)));
   }
+  // Gentle: the citizen may submit as it is (a name that really has no marks).
+  const warnings = Object.entries(result.warnings || {});
+  if (warnings.length) {
+    add(body, el('div', { class: 'notice warnings' }, el('h2', {}, 'Nên xem lại'),
+      el('ul', {}, warnings.map(([key, text]) => el('li', {}, text, ' ',
+        el('a', { href: `#s/${key.split('.')[0]}${RETURN}` }, 'Sửa lại'))))));
+  }
   add(body, el('h2', {}, 'Thủ tục'), el('dl', { class: 'summary' },
     el('dt', {}, 'Nơi nộp', el('a', {
       class: 'change', href: `/x/${draft.commune_code}`, 'aria-label': 'Thay đổi nơi nộp',
@@ -475,41 +520,68 @@ async function checkPage(step) {
       class: 'change', href: '#thu-tuc', 'aria-label': 'Thay đổi các thủ tục',
     }, 'Thay đổi')),
     el('dd', {}, draft.procedure_ids.map((p) => catalog.procedures[p].title).join('; '))));
+  // One "Thay đổi" per page of answers, beside its title, and each answer on
+  // the line of its label: at 360 px the page was 7.5 screens long.
   for (const sectionId of rules.sectionsFor(catalog, draft.group_id, draft.procedure_ids)) {
     const fields = rules.visibleFields(catalog, sectionId, draft.answers);
     if (!fields.length) continue;
+    const title = catalog.sections[sectionId].title;
     const rows = [];
+    const blank = []; // optional fields left empty: one line, not a row each
     for (const f of fields) {
-      rows.push(
-        el('dt', {}, f.label, el('a', {
-          class: 'change', href: `#s/${sectionId}${RETURN}`,
-          // The page's name too: "Họ, chữ đệm và tên" is asked of mother and father.
-          'aria-label': `Thay đổi ${lowerFirst(f.label)} (${catalog.sections[sectionId].title})`,
-        }, 'Thay đổi')),
-        el('dd', {}, await display(f, draft.answers[`${sectionId}.${f.id}`])));
+      const value = draft.answers[`${sectionId}.${f.id}`];
+      if (!value && !f.required) {
+        blank.push(f.label);
+        continue;
+      }
+      rows.push(el('dt', {}, f.label), el('dd', {}, await display(f, value)));
     }
-    add(body, el('h2', {}, catalog.sections[sectionId].title), el('dl', { class: 'summary' }, rows));
+    if (blank.length) rows.push(el('dt', {}, 'Để trống'), el('dd', { class: 'blank' }, blank.join('; ')));
+    add(body, el('div', { class: 'card-head' }, el('h2', {}, title), el('a', {
+      class: 'change', href: `#s/${sectionId}${RETURN}`, 'aria-label': `Thay đổi mục ${title}`,
+    }, 'Thay đổi')), el('dl', { class: 'summary answers' }, rows));
   }
-  const rows = [];
+  // Each photo as a thumbnail wide enough to tell one paper from another,
+  // opening at full size to read the small print.
+  for (const url of checkPhotoUrls) URL.revokeObjectURL(url);
+  checkPhotoUrls = [];
+  const figures = [];
   for (const a of attachments()) {
-    const count = (await pagesFor(a.id)).length;
-    rows.push(
-      el('dt', {}, a.title, el('a', {
-        class: 'change', href: `#a/${a.id}${RETURN}`, 'aria-label': `Thay đổi ảnh ${lowerFirst(a.title)}`,
-      }, 'Thay đổi')),
-      el('dd', {}, count ? `${count} trang` : a.required ? 'Chưa có ảnh' : 'Không nộp'));
+    const pages = await pagesFor(a.id);
+    const change = el('a', {
+      class: 'change', href: `#a/${a.id}${RETURN}`, 'aria-label': `Thay đổi ảnh ${lowerFirst(a.title)}`,
+    }, 'Thay đổi');
+    if (!pages.length) {
+      figures.push(el('figure', { class: 'sheet none' }, el('figcaption', {}, a.title, ': ',
+        el('strong', {}, a.required ? 'Chưa có ảnh' : 'Không nộp'), ' ', change)));
+      continue;
+    }
+    pages.forEach((page, i) => {
+      const src = page.blob ? URL.createObjectURL(page.blob) : page.url;
+      if (page.blob) checkPhotoUrls.push(src);
+      const name = pages.length > 1 ? `${a.title}, trang ${i + 1}` : a.title;
+      figures.push(el('figure', { class: 'sheet' },
+        el('a', { href: src, target: '_blank', 'aria-label': `Xem cỡ lớn ${lowerFirst(a.title)}, trang ${i + 1}` },
+          el('img', { src, alt: `${a.title}, trang ${i + 1}` })),
+        el('figcaption', {}, name, ' ', i === 0 ? change : null)));
+    });
   }
   const signed = papersOf(attachments());
   if (signed.length) {
-    add(body, paperPanel({
-      draftId: draft.id, attachments: signed, ready: answersOnServer, heading: 'Tờ khai cần ký',
-    }));
+    // Printed and photographed on their own pages already: folded here, for
+    // a citizen who changed an answer and must print again.
+    add(body, el('details', { class: 'help' },
+      el('summary', {}, 'Tờ khai cần ký: tải lại để in nếu bạn đã sửa thông tin'),
+      paperPanel({
+        draftId: draft.id, attachments: signed, ready: answersOnServer, heading: 'Tờ khai cần ký',
+      })));
   }
-  add(body, el('h2', {}, 'Ảnh giấy tờ'), el('dl', { class: 'summary' }, rows),
+  add(body, el('div', { class: 'card-head' }, el('h2', {}, 'Ảnh giấy tờ')),
+    el('div', { class: 'sheets' }, figures),
     el('button', {
       class: 'button', type: 'button', disabled: !result.ok, onclick: () => go('xac-nhan'),
     }, 'Tiếp tục để xác nhận và nộp'));
-  frame(step, 'Kiểm tra lại thông tin', body, { wide: true });
+  frame(step, 'Kiểm tra lại thông tin', body);
 }
 
 // Once: the sender's answer and every outbox 'change' event (from here, another

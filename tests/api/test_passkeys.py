@@ -285,3 +285,24 @@ def test_passkey_requests_need_the_csrf_header(app, api):
     response = api.client.post("/api/v1/passkeys", json={"credential": key.create(options)})
     assert response.status_code == 400
     assert response.get_json()["error"]["code"] == "csrf"
+
+
+NOTICE = "Bạn vừa đăng nhập bằng khóa đăng nhập"
+
+
+def test_a_passkeys_first_sign_in_says_once_what_a_passkey_is(app, api, stranger):
+    key = register(api)
+    stranger.client.get("/ho-so/moi?xa=05665&nhom=khai-sinh")
+    answer = sign_in_answer(stranger, key)
+    assert stranger.post("/passkeys/sign-in", json={"credential": answer}).status_code == 200
+    page = stranger.client.get("/ho-so/moi?xa=05665&nhom=khai-sinh", follow_redirects=True)
+    text = page.get_data(as_text=True)
+    assert NOTICE in text
+    assert "Khóa nằm trong điện thoại này" in text and "vân tay" in text
+    assert stored(app, key).first_sign_in_at is not None
+    # Shown once: not on the next page, nor at the next sign-in.
+    assert NOTICE not in stranger.client.get("/ho-so").get_data(as_text=True)
+    again = Api(app.test_client())
+    answer = sign_in_answer(again, key)
+    assert again.post("/passkeys/sign-in", json={"credential": answer}).status_code == 200
+    assert NOTICE not in again.client.get("/ho-so").get_data(as_text=True)

@@ -88,12 +88,12 @@ def test_answers_survive_closing_the_tab_and_resume_where_left(phone_page, live_
     first = validation.sections_for("khai-sinh", ["dang-ky-khai-sinh"])[0]
     fill_section(page, first, answers)
     page.get_by_role("button", name="Tiếp tục").click()
-    expect(page.locator(".step")).to_contain_text("Bước 3/")
+    expect(page.locator(".step")).to_contain_text("Bước 3 ·")
     url = page.url
     resumed = page.context.new_page()
     page.close()
     resumed.goto(url.split("#")[0])
-    expect(resumed.locator(".step")).to_contain_text("Bước 3/")
+    expect(resumed.locator(".step")).to_contain_text("Bước 3 ·")
     resumed.get_by_role("link", name="Quay lại").click()
     key = next(k for k, v in answers.items() if k.startswith(first + ".") and v)
     field_id = "#f-" + key.replace(".", "-")

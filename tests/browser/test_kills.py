@@ -78,7 +78,7 @@ def test_killing_the_page_during_photo_uploads_loses_no_photo_and_stores_none_tw
         tiles = page.locator(".photos li")
         expect(page.locator("h1")).not_to_have_text("Đang mở biểu mẫu…")
         if tiles.count() >= 2:  # full: delete one first, the kill may land on the delete too
-            tiles.first.get_by_role("button", name="Xoá").click()
+            tiles.first.get_by_role("button", name="Xóa").click()
         page.get_by_label("Chụp ảnh").set_input_files(photo(tmp_path, f"kill{round_}.jpg"))
         page.wait_for_timeout(rng.randint(0, 1200))
         kept_before = local_photos(page, draft_id)

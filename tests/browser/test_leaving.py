@@ -11,7 +11,7 @@ from tests.domain.sample_answers import valid_birth_answers
 
 SIGN_OUT = "/dang-nhap/dang-xuat"
 WARNING = "Điện thoại này còn hồ sơ chưa gửi xong"
-LEAVE = "Vẫn đăng xuất và xoá khỏi máy này"
+LEAVE = "Vẫn đăng xuất và xóa khỏi máy này"
 
 # Records what the page says to its service worker (in localStorage, which
 # outlives the sign-out's navigation), and whether a warning was ever shown.
@@ -82,7 +82,7 @@ def test_a_citizen_with_a_draft_on_the_phone_is_warned_may_stay_and_then_leaves_
     expect(warning.get_by_role("heading", name=WARNING)).to_be_focused()
     expect(warning).to_contain_text("1 hồ sơ đang khai dở")
     expect(warning).to_contain_text("1 ảnh giấy tờ chưa gửi lên")
-    expect(warning).to_contain_text("sẽ bị xoá khỏi điện thoại này")
+    expect(warning).to_contain_text("sẽ bị xóa khỏi điện thoại này")
 
     warning.get_by_role("button", name="Ở lại").click()
     expect(page.get_by_role("alertdialog")).to_have_count(0)

@@ -79,7 +79,7 @@ def test_half_filled_then_finished_and_submitted_offline_files_one_dossier_with_
     start_group_one(page, live_app)
     all_sections = sections(answers)
     fill_pages(page, all_sections[:2], answers)
-    expect(page.locator(".step")).to_contain_text("Bước 4/")
+    expect(page.locator(".step")).to_contain_text("Bước 4 ·")
 
     network = Network(phone_context, live_app.network)
     network.cut()

@@ -3,6 +3,8 @@ nothing moves after the first paint (layout shift), no two buttons or links
 read the same to a screen reader while doing different things, and a
 signed-in citizen always has "Hồ sơ của tôi" at hand."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -117,3 +119,40 @@ def test_the_app_shell_opened_by_its_own_address_says_what_to_do_in_vietnamese(s
     alert = page.get_by_role("alert")
     expect(alert).to_contain_text("Chưa chọn hồ sơ nào để khai")
     expect(page.get_by_role("main").get_by_role("link", name="Hồ sơ của tôi")).to_be_visible()
+
+
+SMALL_PHONE = {**PHONE, "viewport": {"width": 360, "height": 740}}
+
+
+@pytest.mark.parametrize("group_id", ["khai-sinh", "khai-tu"])
+def test_the_check_page_shows_each_photo_legibly_and_is_not_needlessly_long(
+    browser, live_app, group_id
+):
+    citizen_id = make_citizen(live_app)
+    maker = live_app.test_client()
+    sign_in_as(live_app, maker, citizen_id=citizen_id)
+    maker.phone = "+84912345678"
+    draft_id = complete_draft(Api(maker), group_id)
+    context = browser.new_context(base_url=live_app.base_url, **SMALL_PHONE)
+    cookie = session_cookie(live_app, citizen_id)
+    context.add_cookies([{"name": "session", "value": cookie, "url": live_app.base_url}])
+    page = context.new_page()
+    page.goto(f"/ho-so/nhap/{draft_id}#kiem-tra")
+    expect(page.get_by_role("button", name="Tiếp tục để xác nhận và nộp")).to_be_enabled()
+    screens = page.evaluate("document.documentElement.scrollHeight / innerHeight")
+    print(f"\ncheck page, {group_id}, 360 x 740 px: {screens:.1f} screens")
+    photos = page.locator(".sheets img")
+    expect(photos.first).to_be_visible()
+    for index in range(photos.count()):
+        photo = photos.nth(index)
+        expect(photo).to_have_attribute("alt", re.compile(r", trang \d+$"))
+        # Loaded, and wide enough to tell one paper from another at a glance.
+        assert photo.evaluate("(img) => img.complete && img.naturalWidth > 0")
+        assert photo.bounding_box()["width"] >= 140
+    # Each opens at full size, for reading the small print.
+    expect(page.locator(".sheets a:has(img)")).to_have_count(photos.count())
+    assert page.evaluate(SAME_NAMES) == []
+    # Before: 9.0 and 7.0 screens, with no photo shown (one row per answer, each
+    # with its own "Thay đổi", and the unfolded forms panel).
+    assert screens <= {"khai-sinh": 6.5, "khai-tu": 5.3}[group_id]
+    context.close()

@@ -106,6 +106,7 @@ def filed_code(page: Page) -> str:
 def choose_procedures(page: Page, group_id="khai-sinh", procedures=None):
     """Tick the procedures wanted (only the required one comes ticked) and go on."""
     expect(page.get_by_role("heading", name="Bạn cần làm những thủ tục nào?")).to_be_visible()
+    expect(page.locator(".step")).to_have_text("Bước 1 · Phần 1/4: Chọn thủ tục")
     group = next(g for g in CATALOG["groups"] if g["id"] == group_id)
     procedures = group["procedures"][: group["max"]] if procedures is None else procedures
     for pid in group["procedures"]:
@@ -128,19 +129,21 @@ def walk_to_confirmation(page: Page, tmp_path, group_id, procedures, answers, vo
         expect(
             page.get_by_role("heading", name=CATALOG["sections"][section_id]["title"])
         ).to_be_visible()
-        # The total can grow as answers add attachments, so only the position is fixed.
-        expect(page.locator(".step")).to_have_text(re.compile(rf"^Bước {index}/\d+$"))
+        # No total that a later answer could make untrue: the position and the part.
+        expect(page.locator(".step")).to_have_text(f"Bước {index} · Phần 2/4: Khai thông tin")
         assert_no_stray_text(page)
         fill_section(page, section_id, answers, vouched)
         page.get_by_role("button", name="Tiếp tục").click()
     for attachment in validation.attachments_for(group_id, procedures, answers):
         expect(page.get_by_role("heading", name=attachment["title"])).to_be_visible()
+        expect(page.locator(".step")).to_have_text(re.compile(r"^Bước \d+ · Phần 3/4: Chụp ảnh"))
         if attachment.get("required"):
             page.get_by_label("Chụp ảnh").set_input_files(photo(tmp_path))
             expect(page.locator(".photos li")).to_have_count(1)
             expect(page.locator(".photos li").first).to_contain_text("Đã tải lên")
         page.get_by_role("button", name="Tiếp tục").click()
     expect(page.get_by_role("heading", name="Kiểm tra lại thông tin")).to_be_visible()
+    expect(page.locator(".step")).to_have_text(re.compile(r"^Bước \d+ · Phần 4/4: Kiểm tra"))
     expect(page.get_by_role("button", name="Tiếp tục để xác nhận và nộp")).to_be_enabled()
     assert_no_stray_text(page)
     page.get_by_role("button", name="Tiếp tục để xác nhận và nộp").click()

@@ -47,6 +47,7 @@ async ([catalog, cases]) => {
       case 'visible': return ids(r.visibleFields(catalog, c.section, c.answers));
       case 'attachments': return ids(r.attachmentsFor(catalog, c.group, c.procedures, c.answers));
       case 'clean': return r.cleanAnswers(catalog, c.group, c.procedures, c.answers);
+      case 'warnings': return r.answerWarnings(catalog, c.group, c.procedures, c.answers);
     }
     throw new Error('unknown case ' + c.kind);
   });
@@ -82,6 +83,8 @@ def python_result(case: dict):
         return [a["id"] for a in found]
     if kind == "clean":
         return validation.clean_answers(case["group"], case["procedures"], case["answers"])
+    if kind == "warnings":
+        return validation.answer_warnings(case["group"], case["procedures"], case["answers"])
     raise AssertionError(kind)
 
 
@@ -294,3 +297,33 @@ def test_only_the_server_knows_which_communes_and_phone_ranges_exist(js):
         "Số điện thoại di động của bạn không đúng. Hãy nhập số di động Việt Nam gồm "
         "10 chữ số, ví dụ 0912 345 678."
     )
+
+
+NAMES = [
+    "Nguyen Thi Lan", "Nguyễn Thị Lan", "TRAN VAN HUNG", "  le thi thu ", "Ksor H'Hen",
+    "Đoan Trang", NFD_NAME, "Do Van-An", "John Smith", "",
+]  # fmt: skip
+
+
+def test_the_browser_warns_about_the_same_names_as_the_server(js):
+    cases = []
+    for name in NAMES:
+        answers = {**valid_birth_answers(), "me.ho_ten": name, "cha.ho_ten": name}
+        cases.append(
+            {
+                "kind": "warnings",
+                "group": "khai-sinh",
+                "procedures": BIRTH_PROCEDURES,
+                "answers": answers,
+            }
+        )
+        death = {**valid_death_answers(), "nguoi-mat.ho_ten": name}
+        cases.append(
+            {
+                "kind": "warnings",
+                "group": "khai-tu",
+                "procedures": DEATH_PROCEDURES[:3],
+                "answers": death,
+            }
+        )
+    assert_same(js, cases)

@@ -31,6 +31,16 @@ def days_ago(days: int) -> str:
     return (TODAY - timedelta(days=days)).isoformat()
 
 
+CHILD_BORN = TODAY - timedelta(days=12)
+
+
+def years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
 def birth(**changes) -> dict:
     """Valid group-1 answers with some changed: birth(**{"tre.ho": "Lê"})."""
     return {**valid_birth_answers(TODAY), **changes}
@@ -287,6 +297,10 @@ def test_a_name_typed_with_combining_marks_counts_as_composed_characters():
 
 # --- pages and cross-field rules ---------------------------------------------
 
+MOTHER_AGE = (
+    "Theo ngày sinh đã khai, mẹ {age} tuổi khi sinh trẻ: rất ít khi đúng. "
+    "Hãy kiểm tra lại năm sinh của mẹ và ngày sinh của trẻ."
+)
 MOTHER_AFTER_CHILD = (
     "Ngày sinh của mẹ phải trước ngày sinh của trẻ. Hãy kiểm tra lại hai ngày sinh."
 )
@@ -326,6 +340,27 @@ SECTION_CASES = [
             "Hãy kiểm tra lại hai ngày sinh."
         },
     ),
+    # A mother aged under 12 or over 65 at the birth is a typing slip (issue 16).
+    *[
+        (
+            "me",
+            birth(
+                **{
+                    "tre.ngay_sinh": CHILD_BORN.isoformat(),
+                    "me.ngay_sinh": mother.isoformat(),
+                    "me.so_dinh_danh": personal_id_for(mother, "nu"),
+                }
+            ),
+            {"me.ngay_sinh": MOTHER_AGE.format(age=age) if age is not None else None},
+        )
+        for mother, age in [
+            (years_before(CHILD_BORN, 10), 10),
+            (years_before(CHILD_BORN, 12) + timedelta(days=1), 11),
+            (years_before(CHILD_BORN, 12), None),  # 12 that very day
+            (years_before(CHILD_BORN, 66) + timedelta(days=1), None),  # still 65
+            (years_before(CHILD_BORN, 66), 66),
+        ]
+    ],
     # A rule is skipped while the other date is empty or wrong: its page says so.
     ("me", birth(**{"tre.ngay_sinh": ""}), {}),
     ("me", birth(**{"tre.ngay_sinh": "2026-13-01"}), {}),
