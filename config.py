@@ -69,13 +69,24 @@ class Config:
         self.SMS_HTTP_API_KEY = os.environ.get("SMS_HTTP_API_KEY", "")
         self.SMS_HTTP_TIMEOUT = _env_int("SMS_HTTP_TIMEOUT", 10)
         self.SMS_CONSOLE_REVEAL = os.environ.get("SMS_CONSOLE_REVEAL", "0") == "1"
-        # Codes go to the gateway from threads of their own (services/messages/
-        # code_sender.py): this many per process, at most SMS_CODE_QUEUE more
-        # waiting, and a request waits SMS_CODE_WAIT_SECONDS for the gateway's
-        # answer (to say at once that it failed) before it goes on without it.
+        # Codes are outbox rows (priority 0) sent by threads of their own
+        # (services/messages/code_sender.py): this many per process, at most
+        # SMS_CODE_QUEUE more waiting for one (past it the background worker
+        # takes them). The request waits SMS_CODE_WAIT_SECONDS (0: not at all)
+        # for the gateway; the code page says "Đang gửi mã…" until it is sent.
         self.SMS_CODE_SENDERS = _env_int("SMS_CODE_SENDERS", 16)
         self.SMS_CODE_QUEUE = _env_int("SMS_CODE_QUEUE", 200)
-        self.SMS_CODE_WAIT_SECONDS = float(os.environ.get("SMS_CODE_WAIT_SECONDS") or 0.5)
+        self.SMS_CODE_WAIT_SECONDS = float(os.environ.get("SMS_CODE_WAIT_SECONDS") or 0)
+        # A code not handed to the gateway within this is given up (the page
+        # says so, "Gửi lại mã" works at once); a failed attempt is tried again
+        # after SMS_CODE_RETRY_SECONDS with the same reference; a sender that
+        # died holds a code no longer than SMS_CODE_LEASE_SECONDS.
+        self.SMS_CODE_DEADLINE_SECONDS = _env_int("SMS_CODE_DEADLINE_SECONDS", 120)
+        self.SMS_CODE_RETRY_SECONDS = _env_int("SMS_CODE_RETRY_SECONDS", 5)
+        self.SMS_CODE_LEASE_SECONDS = _env_int("SMS_CODE_LEASE_SECONDS", 30)
+        # The gateway's delivery receipts (POST /sms/bao-nhan) carry this as
+        # "Authorization: Bearer ..."; empty: receipts are refused.
+        self.SMS_RECEIPT_TOKEN = os.environ.get("SMS_RECEIPT_TOKEN", "")
 
         self.OTP_TTL_SECONDS = _env_int("OTP_TTL_SECONDS", 300)
         self.OTP_MAX_ATTEMPTS = _env_int("OTP_MAX_ATTEMPTS", 5)

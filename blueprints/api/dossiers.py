@@ -104,13 +104,14 @@ def send_confirmation_code(citizen, draft_id: str):
             "đăng nhập, hoặc đăng nhập bằng số điện thoại rồi liên kết VNeID.",
         )
     try:
-        otp.issue_code(phone, "submit", draft.id)
+        handed = otp.issue_code(phone, "submit", draft.id)
     except otp.OtpError as error:
         raise _otp_error(error) from None
     return jsonify(
         {
             "sent_to": mask_phone(phone),
             "resend_after": current_app.config["OTP_RESEND_SECONDS"],
+            "sending": handed != "sent",
         }
     )
 

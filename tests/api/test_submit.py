@@ -56,7 +56,7 @@ def test_the_dossier_code_also_arrives_by_sms(api, app):
 
 def test_a_failing_sms_gateway_neither_fails_the_submit_nor_loses_the_receipt(api, app):
     class DownGateway:
-        def send(self, to, body):
+        def send(self, to, body, reference=None):
             raise OSError("gateway down")
 
     draft_id = complete_draft(api)
