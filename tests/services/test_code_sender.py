@@ -126,3 +126,17 @@ def test_when_every_sender_is_busy_the_code_waits_in_the_outbox_and_is_sent_from
         report = notify.run_once(app)  # the outbox worker's pass
     assert report.sent == 1
     assert sorted(b["to"] for b in held_gateway.bodies) == ["+84912345678", "+84912345679"]
+
+
+def test_the_code_page_says_sending_until_the_gateway_has_the_code(app, client, held_gateway):
+    assert ask_for_code(client).status_code == 302
+    page = client.get("/dang-nhap/nhap-ma").text
+    # On main it said "Đã gửi mã" while the SMS was still on its way.
+    assert "Đang gửi mã" in page and "Đã gửi mã" not in page
+    assert client.get("/dang-nhap/nhap-ma/trang-thai").get_json()["sending"] is True
+    assert held_gateway.arrived.acquire(timeout=20)
+    held_gateway.release.set()
+    code_sender(app).close()
+    progress = client.get("/dang-nhap/nhap-ma/trang-thai").get_json()
+    assert progress["sending"] is False
+    assert progress["message"].startswith("Mã gửi đến số 091****678 lúc")
