@@ -42,8 +42,9 @@ def test_a_delivered_receipt_shows_on_the_office_dossier_page(app, client, recei
 
 def test_a_failed_receipt_is_shown_and_a_late_accepted_does_not_hide_it(app, client, receipt):
     code, reference = receipt
-    assert post_receipt(client, {"reference": reference, "status": "permanent-failure"}).status_code == 200
-    assert post_receipt(client, {"reference": reference, "status": "accepted"}).status_code == 200
+    for word in ("permanent-failure", "accepted"):
+        answer = post_receipt(client, {"reference": reference, "status": word})
+        assert answer.status_code == 200
     page = officer_client(app, "tu-phap").get(f"/can-bo/ho-so/{code}").text
     assert "Không đến được máy công dân" in page
 

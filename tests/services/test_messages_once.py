@@ -110,9 +110,8 @@ def test_a_worker_killed_after_sending_leaves_a_retry_that_delivers_nothing_twic
 
 
 def test_codes_go_to_the_gateway_before_other_messages(app, gateway):
-    from tests.test_auth import ask_for_code
-
     from services.messages.code_sender import code_sender
+    from tests.test_auth import ask_for_code
 
     app.extensions["sms_sender"] = HttpSender(gateway.url, "key", timeout=30)
     receipt_waiting(app)
