@@ -11,7 +11,7 @@ PORT ?= 5000
 FLASK := $(BIN)/flask --app app
 
 .PHONY: help run setup db oidc-provider test test-pg test-browser-repeat lint format codes chromium \
-	fonts poppler postgresql wrk stress-ng worker bench bench-shrink bench-photo-check bench-web \
+	fonts poppler postgresql redis wrk stress-ng worker bench bench-shrink bench-photo-check bench-web \
 	bench-lie-fi tesseract purge clean
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -79,6 +79,12 @@ postgresql: ## Install Debian's PostgreSQL server (for make test-pg) when missin
 		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq postgresql; \
 	fi
 
+redis: ## Install Debian's redis-server (the shared rate-limit tests start one on loopback) when missing
+	@if ! command -v redis-server >/dev/null; then \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq redis-server; \
+	fi
+
 wrk: ## Install Debian's wrk load generator (for make bench) when missing
 	@if ! command -v wrk >/dev/null; then \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
@@ -91,10 +97,10 @@ stress-ng: ## Install Debian's stress-ng (the load of make test-browser-repeat) 
 		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq stress-ng; \
 	fi
 
-test: setup chromium fonts poppler oidc-provider ## Run every test
+test: setup chromium fonts poppler redis oidc-provider ## Run every test
 	$(BIN)/pytest -q
 
-test-pg: setup chromium fonts poppler postgresql oidc-provider ## Run every test against a throwaway PostgreSQL cluster on loopback
+test-pg: setup chromium fonts poppler postgresql redis oidc-provider ## Run every test against a throwaway PostgreSQL cluster on loopback
 	bash scripts/test-pg.sh
 
 ROUNDS ?= 10

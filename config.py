@@ -134,7 +134,19 @@ class Config:
         )
         self.TRACKING_CODE_GUESS_LIMIT = os.environ.get("TRACKING_CODE_GUESS_LIMIT", "10/day")
 
+        # memory:// counts per process: several workers or hosts each add their
+        # own allowance. redis://host:6379/0 shares the counts (the redis
+        # client is pinned). Redis unreachable: each process falls back to its
+        # own in-memory counts, with a log line, and checks Redis again.
         self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+        self.RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+        if self.RATELIMIT_STORAGE_URI.startswith(("redis://", "rediss://", "redis+")):
+            # A Redis that is down answers in half a second, not the TCP timeout.
+            wait = float(os.environ.get("RATELIMIT_REDIS_TIMEOUT_SECONDS") or 0.5)
+            self.RATELIMIT_STORAGE_OPTIONS = {
+                "socket_connect_timeout": wait,
+                "socket_timeout": wait,
+            }
         self.RATELIMIT_ENABLED = os.environ.get("RATELIMIT_ENABLED", "1") == "1"
         self.RATELIMIT_HEADERS_ENABLED = True
 
