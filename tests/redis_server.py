@@ -14,7 +14,7 @@ from pathlib import Path
 def redis_binary() -> str:
     found = shutil.which("redis-server") or "/usr/bin/redis-server"
     if not Path(found).exists():
-        raise RuntimeError("redis-server is missing: run `make redis` (apt-get install redis-server)")
+        raise RuntimeError("redis-server is missing: run `make redis` (Debian's redis-server)")
     return found
 
 

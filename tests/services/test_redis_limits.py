@@ -8,8 +8,7 @@ import pytest
 
 from app import create_app
 from extensions import db
-from tests import databases
-from tests import conftest
+from tests import conftest, databases
 from tests.office.helpers import create_submitted_dossier
 from tests.redis_server import RedisServer
 from tests.test_auth import ask_for_code
@@ -57,9 +56,7 @@ def test_a_limit_holds_across_two_instances_sharing_redis(instances):
     assert answers[3] == 429
 
 
-def test_a_redis_outage_falls_back_to_limits_per_process_never_a_500(
-    instances, redis, caplog
-):
+def test_a_redis_outage_falls_back_to_limits_per_process_never_a_500(instances, redis, caplog):
     first, second = instances
     with first.app_context():
         code = create_submitted_dossier(email=None)
