@@ -41,6 +41,9 @@ def create_app(config: dict | None = None) -> Flask:
     from services.identity.vneid import client as vneid_client
 
     vneid_client.init_app(app)
+    from services import operations
+
+    operations.init_app(app)  # /healthz, /readyz, /metrics; 503 when the database is away
     # After the blueprints: only then are all the routes' limits known.
     limiter.only_where_asked(app)
     web.init_app(app)

@@ -15,6 +15,7 @@ from domain.clock import today_vn
 from domain.phones import mask_phone
 from extensions import citizen_or_ip, csrf, db, limiter
 from models import Dossier
+from services import metrics
 from services.database import reads_only
 from services.dossiers import drafts, tracking
 from services.dossiers.submission import (
@@ -188,6 +189,7 @@ def submit(citizen, **_):
         )
     except SubmitProblem as problem:
         raise ApiError(422, problem.code, problem.message) from None
+    metrics.SUBMITS.inc()
     return _created(dossier, replayed=False)
 
 

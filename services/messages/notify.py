@@ -36,6 +36,7 @@ from domain.working_days import format_vn_date
 from extensions import db
 from models import Citizen, Commune, Dossier, DossierEvent, Notification, OtpChallenge
 from models.base import utcnow
+from services import metrics
 from services.messages.sms import SmsUnknown
 
 LOGGER = logging.getLogger("lienthong.notify")
@@ -377,12 +378,14 @@ def send_one(app: Flask, row_id: int, now: datetime | None = None, report: Repor
     except Exception as error:  # any sender failure: try again later
         attempts = row.attempts
         values["last_error"] = f"{type(error).__name__}: {error}"[:300]
+        outcome = "unknown" if isinstance(error, SmsUnknown) else "retry"
         if isinstance(error, SmsUnknown):
             # Maybe delivered: the next attempt carries the same reference.
             values["delivery_status"] = _status_unless_final("unknown")
         permanent = getattr(error, "permanent", False)
         if attempts >= config.get("NOTIFY_MAX_ATTEMPTS", 20) or (code and permanent):
             values.update(failed_at=now)
+            outcome = "gave_up"
             report.gave_up += 1
             LOGGER.error("Notification %s gave up after %s attempts", row_id, attempts)
         elif code:
@@ -391,10 +394,13 @@ def send_one(app: Flask, row_id: int, now: datetime | None = None, report: Repor
         else:
             values["next_attempt_at"] = now + backoff(attempts, config)
             report.retried += 1
+        if row.channel == "sms":
+            metrics.SMS_FAILED.labels("code" if code else "notice", outcome).inc()
     else:
         values.update(sent_at=utcnow(), last_error=None)
         if row.channel == "sms":
             values["delivery_status"] = _status_unless_final("accepted")
+            metrics.SMS_SENT.labels("code" if code else "notice").inc()
         report.sent += 1
     if code and ("sent_at" in values or "failed_at" in values):
         values["body"] = ""  # the code itself: kept no longer than needed

@@ -59,6 +59,13 @@ def delete(key: str) -> None:
     _path(key).unlink(missing_ok=True)
 
 
+def ready() -> bool:
+    """The folder is there (or can be made) and takes a write: for /readyz."""
+    root = Path(current_app.config["UPLOAD_DIR"])
+    root.mkdir(parents=True, exist_ok=True)
+    return os.access(root, os.W_OK | os.X_OK)
+
+
 def photo_response(upload) -> Response:
     """One page of a citizen's papers, for its owner or an officer.
 
