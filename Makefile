@@ -11,7 +11,7 @@ PORT ?= 5000
 FLASK := $(BIN)/flask --app app
 
 .PHONY: help run setup db oidc-provider test test-pg test-browser-repeat lint format codes chromium \
-	fonts poppler postgresql redis wrk stress-ng worker bench bench-shrink bench-photo-check bench-web \
+	fonts poppler postgresql redis wrk stress-ng worker bench bench-codes bench-shrink bench-photo-check bench-web \
 	bench-lie-fi tesseract purge clean
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -117,6 +117,11 @@ lint: setup ## ruff check and format check
 format: setup ## Apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+SIGN_IN_RATE ?= 2
+bench-codes: setup wrk ## Status lookups (p50/p99) idle and while SIGN_IN_RATE citizens a second ask for codes through a 5 s SMS gateway; prints JSON
+	$(BIN)/python bench/server_bench.py --scenarios-only --rounds 3 --submits 10 --skip-browser \
+		--sign-in-rate $(SIGN_IN_RATE) --gateway-delay 5
 
 bench-shrink: setup chromium fonts poppler tesseract ## Bytes per page and OCR accuracy of the shrunk photo of a form, today's and document mode
 	$(BIN)/python bench/shrink_bench.py
