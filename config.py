@@ -36,6 +36,15 @@ class Config:
             "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'lienthong.sqlite3'}"
         )
         self.UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
+        # Where photos live (services/photos/storage.py): "local" (UPLOAD_DIR)
+        # or "s3" (an S3-compatible store: S3_BUCKET, S3_ENDPOINT_URL, S3_REGION,
+        # S3_PREFIX; credentials from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY).
+        self.PHOTO_STORAGE = os.environ.get("PHOTO_STORAGE", "local")
+        self.S3_BUCKET = os.environ.get("S3_BUCKET", "")
+        self.S3_ENDPOINT_URL = os.environ.get("S3_ENDPOINT_URL", "")
+        self.S3_REGION = os.environ.get("S3_REGION", "us-east-1")
+        self.S3_PREFIX = os.environ.get("S3_PREFIX", "uploads/")
+        self.S3_TIMEOUT_SECONDS = _env_int("S3_TIMEOUT_SECONDS", 5)
         self.MAX_UPLOAD_BYTES = _env_int("MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
         self.MAX_IMAGE_PIXELS = _env_int("MAX_IMAGE_PIXELS", 40_000_000)
         # Photos decoded at once per process (each may hold a few hundred MB of

@@ -212,9 +212,23 @@ def database_unreachable(error):
     )
 
 
+def storage_unreachable(_error):
+    """The object store away: like the database, "try again", never a 500."""
+    seconds = note_retry_after(current_app.config["DATABASE_RETRY_AFTER_SECONDS"])
+    return error_response(
+        503,
+        "storage_unavailable",
+        "Kho lưu ảnh đang tạm gián đoạn. Ảnh vẫn được giữ trên điện thoại: "
+        f"hãy thử lại sau {seconds} giây (ứng dụng sẽ tự gửi lại).",
+    )
+
+
 def init_app(app: Flask) -> None:
+    from services.photos.storage import StorageUnavailable
+
     app.register_blueprint(bp)
     app.before_request_funcs.setdefault(None, []).insert(0, _start_timer)
     app.after_request(_count)
     for error in UNREACHABLE:
         app.register_error_handler(error, database_unreachable)
+    app.register_error_handler(StorageUnavailable, storage_unreachable)
