@@ -17,6 +17,9 @@ def create_app(config: dict | None = None) -> Flask:
 
     declarations.parse(app.config["ELECTRONIC_DECLARATION"])  # so does a mistyped procedure
 
+    from services import logs
+
+    logs.init_app(app)  # LOG_FORMAT=json: one JSON object a line
     db.init_app(app)
     migrate.init_app(app, db, render_as_batch=True)
     csrf.init_app(app)

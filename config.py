@@ -161,6 +161,8 @@ class Config:
 
         # services/operations.py: a database that cannot be reached answers
         # 503 with this Retry-After; /metrics answers only these networks.
+        # "json": one JSON object a line on stderr (services/logs.py); "text": as before.
+        self.LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
         self.DATABASE_RETRY_AFTER_SECONDS = _env_int("DATABASE_RETRY_AFTER_SECONDS", 5)
         self.METRICS_NETWORKS = os.environ.get("METRICS_NETWORKS", "127.0.0.1/32,::1/128")
 
