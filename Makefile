@@ -1,6 +1,7 @@
 # make run   - set everything up and start the app on http://127.0.0.1:$(PORT)
 # make test  - set everything up and run every test (real Chromium included)
 # make test-pg - the same suite against a throwaway PostgreSQL on loopback
+# make test-stack - nginx, two app instances, PostgreSQL, Redis and S3 together
 # make test-browser-repeat - the browser tests ROUNDS times under stress-ng load, flakes counted
 # make bench - server, photo and page figures into docs/benchmarks.md
 SHELL := /bin/bash
@@ -11,7 +12,7 @@ PORT ?= 5000
 FLASK := $(BIN)/flask --app app
 
 .PHONY: help run setup db oidc-provider test test-pg test-browser-repeat lint format codes chromium \
-	fonts poppler postgresql redis wrk stress-ng worker bench bench-codes bench-shrink bench-photo-check bench-web \
+	fonts poppler postgresql redis nginx test-stack wrk stress-ng worker bench bench-codes bench-shrink bench-photo-check bench-web \
 	bench-lie-fi tesseract purge clean
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -85,6 +86,12 @@ redis: ## Install Debian's redis-server (the shared rate-limit tests start one o
 		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq redis-server; \
 	fi
 
+nginx: ## Install Debian's nginx (the TLS proxy of make test-stack) when missing
+	@if [ ! -x /usr/sbin/nginx ]; then \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq nginx-light; \
+	fi
+
 wrk: ## Install Debian's wrk load generator (for make bench) when missing
 	@if ! command -v wrk >/dev/null; then \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
@@ -102,6 +109,9 @@ test: setup chromium fonts poppler redis oidc-provider ## Run every test
 
 test-pg: setup chromium fonts poppler postgresql redis oidc-provider ## Run every test against a throwaway PostgreSQL cluster on loopback
 	bash scripts/test-pg.sh
+
+test-stack: setup postgresql redis nginx ## nginx+TLS, two app instances, PostgreSQL, Redis, S3 on loopback: files dossiers, restarts Redis and PostgreSQL, counts (about 2 min)
+	bash scripts/test-stack.sh
 
 ROUNDS ?= 10
 test-browser-repeat: setup chromium fonts poppler stress-ng oidc-provider ## The browser tests ROUNDS times (10) under stress-ng load, no retry; per-test passes and failures (PYTEST_ARGS="-k offline")
