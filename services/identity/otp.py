@@ -28,6 +28,7 @@ from domain.phones import mask_phone
 from extensions import db
 from models import Notification, OtpChallenge, PhoneCodeFailures
 from models.base import utcnow
+from services.messages import notify
 from services.messages.code_sender import code_sender
 from services.web import vn_clock, vn_time, wait_text
 
@@ -262,23 +263,42 @@ def issue_code(phone: str, purpose: str, draft_id: str | None = None) -> str:
         priority=0,
         deadline_at=now + timedelta(seconds=config["SMS_CODE_DEADLINE_SECONDS"]),
         challenge_id=challenge.id,
+        reference=secrets.token_hex(16),
+    )
+    # Claimed by this process as it is written, when one of its senders has
+    # a place: the sender then needs no read and no claim of its own (on
+    # SQLite each would take the write lock). Else the outbox worker takes it.
+    sender = code_sender(current_app._get_current_object())
+    reserved = sender.reserve()
+    token = (
+        notify.claimed_by_writer(message, now, config["SMS_CODE_LEASE_SECONDS"])
+        if reserved
+        else None
     )
     db.session.add(message)
-    db.session.flush()
-    # Read before the commit expires them: reloading would begin a write
-    # transaction (BEGIN IMMEDIATE on SQLite) held while the request waits.
-    message_id = message.id
-    db.session.commit()
-    outcome = code_sender(current_app._get_current_object()).hand_over(message_id)
+    try:
+        db.session.flush()
+        claimed = notify.Claimed(
+            message.id, token or "", "sms", phone, None, message.body, message.reference,
+            1, challenge.id,
+        )  # fmt: skip
+        db.session.commit()
+    except BaseException:
+        if reserved:
+            sender.release()
+        raise
+    if not reserved:
+        return "sending"
+    outcome = sender.hand_over(claimed)
     wait = config["SMS_CODE_WAIT_SECONDS"]
-    if outcome is None or wait <= 0:
+    if wait <= 0:
         return "sending"
     try:
         outcome.result(timeout=wait)
     except FutureTimeout:
         return "sending"  # on its way: the gateway is slow to answer
     db.session.expire_all()
-    state = db.session.get(Notification, message_id)
+    state = db.session.get(Notification, claimed.id)
     if state is not None and state.failed_at is not None:
         raise OtpError(
             "sms_failed", "Chưa gửi được tin nhắn. Hãy kiểm tra số điện thoại và thử lại."

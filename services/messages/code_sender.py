@@ -10,6 +10,13 @@ this sender; it waits for the gateway at most SMS_CODE_WAIT_SECONDS (0 by
 default: not at all), and the code page says "Đang gửi mã…" until the row is
 sent.
 
+The row is written already claimed by this process (for SMS_CODE_LEASE_SECONDS),
+and its sender keeps what it needs in memory: a code costs the database the
+write that creates it and the one that marks it sent, nothing more. On SQLite
+every transaction outside a request takes the write lock, so a claim and a
+read per code, and the background worker woken to race for it, made 8
+sign-ins a second queue the status lookups behind them (`make bench-codes`).
+
 Bounded: SMS_CODE_SENDERS threads per process send at once and SMS_CODE_QUEUE
 more rows may wait for one. Past that nothing is lost: the row stays in the
 outbox, where the background worker (or another process's) takes codes before
@@ -37,15 +44,23 @@ class CodeSender:
         self._pool = ThreadPoolExecutor(max(1, threads), thread_name_prefix="sms-code")
         self._slots = threading.BoundedSemaphore(max(1, threads) + max(0, queue))
 
-    def hand_over(self, notification_id: int) -> Future | None:
-        """Start sending the row; None when every slot is taken (the outbox
-        worker sends it instead). The future ends once this attempt has."""
-        if not self._slots.acquire(blocking=False):
-            LOGGER.warning("SMS code senders busy: a code waits for the outbox worker")
-            notify.WAKE.set()
-            return None
+    def reserve(self) -> bool:
+        """A place for one more code; False when every one is taken (then the
+        row is left unclaimed for the outbox worker)."""
+        if self._slots.acquire(blocking=False):
+            return True
+        LOGGER.warning("SMS code senders busy: a code waits for the outbox worker")
+        notify.WAKE.set()
+        return False
+
+    def release(self) -> None:
+        self._slots.release()
+
+    def hand_over(self, message: notify.Claimed) -> Future:
+        """Send a row this process claimed when it wrote it (a reserved place);
+        the future ends once this attempt has."""
         try:
-            return self._pool.submit(self._deliver, notification_id)
+            return self._pool.submit(self._deliver, message)
         except BaseException:
             self._slots.release()
             raise
@@ -54,12 +69,12 @@ class CodeSender:
         """Wait for the codes already handed over, then stop the threads."""
         self._pool.shutdown(wait=True)
 
-    def _deliver(self, notification_id: int) -> None:
+    def _deliver(self, message: notify.Claimed) -> None:
         try:
             with self.app.app_context():
-                notify.send_one(self.app, notification_id)
+                notify.send_claimed(self.app, message)
                 db.session.remove()
-        except Exception:  # the row stays due: the outbox worker tries again
+        except Exception:  # the claim expires: the outbox worker tries again
             LOGGER.exception("Sending a code failed before the gateway answered")
         finally:
             self._slots.release()

@@ -350,12 +350,39 @@ def _forget_code(challenge_id: int | None) -> None:
         )
 
 
+@dataclass
+class Claimed:
+    """A message claimed by `token`, with what sending it needs: a code's
+    sender gets this straight from the request that wrote the row."""
+
+    id: int
+    token: str
+    channel: str
+    recipient: str
+    subject: str | None
+    body: str
+    reference: str | None
+    attempts: int
+    challenge_id: int | None
+
+
+def claimed_by_writer(row: Notification, now: datetime, lease_seconds: float) -> str:
+    """Claim a new row in the transaction that adds it (a code for this
+    process's senders): returns the token, to build `Claimed` after the flush."""
+    token = secrets.token_hex(16)
+    row.claim_token, row.claimed_until, row.attempts = (
+        token,
+        now + timedelta(seconds=lease_seconds),
+        1,
+    )
+    return token
+
+
 def send_one(app: Flask, row_id: int, now: datetime | None = None, report: Report | None = None):
     """Claim one message, send it, and record what came of it; False when
     another worker has it (or it is not due)."""
     config = app.config
     now = now or utcnow()
-    report = report if report is not None else Report()
     token = secrets.token_hex(16)
     row = db.session.get(Notification, row_id)
     if row is None:
@@ -370,8 +397,24 @@ def send_one(app: Flask, row_id: int, now: datetime | None = None, report: Repor
     # writing process is BEGIN IMMEDIATE, and a gateway taking 5 s held
     # the write lock (every submit, upload and sign-in of every process
     # waited) for those 5 s. Detached, the row keeps what it loaded.
-    db.session.expunge(row)
+    message = Claimed(
+        row.id, token, row.channel, row.recipient, row.subject, row.body, row.reference,
+        row.attempts, row.challenge_id,
+    )  # fmt: skip
     db.session.commit()
+    send_claimed(app, message, now, report)
+    return True
+
+
+def send_claimed(
+    app: Flask, row: Claimed, now: datetime | None = None, report: Report | None = None
+) -> None:
+    """Send a message this worker holds the claim of, and record the outcome
+    (only while still holding it)."""
+    config = app.config
+    now = now or utcnow()
+    report = report if report is not None else Report()
+    code = row.challenge_id is not None
     values = {"claim_token": None, "claimed_until": None}
     try:
         _send(app, row)
@@ -387,7 +430,7 @@ def send_one(app: Flask, row_id: int, now: datetime | None = None, report: Repor
             values.update(failed_at=now)
             outcome = "gave_up"
             report.gave_up += 1
-            LOGGER.error("Notification %s gave up after %s attempts", row_id, attempts)
+            LOGGER.error("Notification %s gave up after %s attempts", row.id, attempts)
         elif code:
             values["next_attempt_at"] = now + timedelta(seconds=config["SMS_CODE_RETRY_SECONDS"])
             report.retried += 1
@@ -406,13 +449,12 @@ def send_one(app: Flask, row_id: int, now: datetime | None = None, report: Repor
         values["body"] = ""  # the code itself: kept no longer than needed
     done = db.session.execute(
         update(Notification)
-        .where(Notification.id == row_id, Notification.claim_token == token)
+        .where(Notification.id == row.id, Notification.claim_token == row.token)
         .values(**values)
     ).rowcount
     if done and code and "failed_at" in values:
         _forget_code(row.challenge_id)
     db.session.commit()
-    return True
 
 
 def run_once(
@@ -447,7 +489,9 @@ def _wake_worker(session: Session) -> None:
 
 @event.listens_for(Session, "before_flush")
 def _note_new_notifications(session: Session, _context, _instances) -> None:
-    if any(isinstance(row, Notification) for row in session.new):
+    # A row written already claimed (a code for this process's senders) is
+    # not the worker's to send: waking it would only make it race for the row.
+    if any(isinstance(row, Notification) and row.claim_token is None for row in session.new):
         session.info["notifications_added"] = True
 
 
