@@ -103,11 +103,15 @@ class CodeState:
     delivered: bool = False
 
 
-def _latest_code_sms(phone: str) -> Notification | None:
+def _latest_code_sms(phone: str, latest: OtpChallenge | None) -> Notification | None:
+    """The SMS of the phone's latest code, or of a newer one given up since
+    (its challenge deleted). By challenge id, which is indexed: codes issued
+    after `latest` are few, the whole outbox is not."""
+    after = latest.id - 1 if latest is not None else 0
     return db.session.scalars(
         select(Notification)
-        .where(Notification.challenge_id.is_not(None), Notification.recipient == phone)
-        .order_by(Notification.id.desc())
+        .where(Notification.challenge_id > after, Notification.recipient == phone)
+        .order_by(Notification.challenge_id.desc())
         .limit(1)
     ).first()
 
@@ -125,7 +129,7 @@ def _sms_state(row: Notification | None, latest: OtpChallenge | None) -> str | N
 
 def code_state(phone: str, purpose: str, draft_id: str | None = None) -> CodeState:
     latest = _latest(phone, purpose, draft_id)
-    row = _latest_code_sms(phone)
+    row = _latest_code_sms(phone, latest)
     sms = _sms_state(row, latest)
     return CodeState(
         sent_at=(row.sent_at if sms == "sent" else None) or (latest.created_at if latest else None),
