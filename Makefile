@@ -1,6 +1,7 @@
 # make run   - set everything up and start the app on http://127.0.0.1:$(PORT)
 # make test  - set everything up and run every test (real Chromium included)
 # make test-pg - the same suite against a throwaway PostgreSQL on loopback
+# make test-stack - nginx, two app instances, PostgreSQL, Redis and S3 together
 # make test-browser-repeat - the browser tests ROUNDS times under stress-ng load, flakes counted
 # make bench - server, photo and page figures into docs/benchmarks.md
 SHELL := /bin/bash
@@ -11,7 +12,7 @@ PORT ?= 5000
 FLASK := $(BIN)/flask --app app
 
 .PHONY: help run setup db oidc-provider test test-pg test-browser-repeat lint format codes chromium \
-	fonts poppler postgresql wrk stress-ng worker bench bench-shrink bench-photo-check bench-web \
+	fonts poppler postgresql redis nginx test-stack wrk stress-ng worker bench bench-codes bench-shrink bench-photo-check bench-web \
 	bench-lie-fi tesseract purge clean
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -79,6 +80,18 @@ postgresql: ## Install Debian's PostgreSQL server (for make test-pg) when missin
 		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq postgresql; \
 	fi
 
+redis: ## Install Debian's redis-server (the shared rate-limit tests start one on loopback) when missing
+	@if ! command -v redis-server >/dev/null; then \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq redis-server; \
+	fi
+
+nginx: ## Install Debian's nginx (the TLS proxy of make test-stack) when missing
+	@if [ ! -x /usr/sbin/nginx ]; then \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq nginx-light; \
+	fi
+
 wrk: ## Install Debian's wrk load generator (for make bench) when missing
 	@if ! command -v wrk >/dev/null; then \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
@@ -91,11 +104,14 @@ stress-ng: ## Install Debian's stress-ng (the load of make test-browser-repeat) 
 		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq stress-ng; \
 	fi
 
-test: setup chromium fonts poppler oidc-provider ## Run every test
+test: setup chromium fonts poppler redis oidc-provider ## Run every test
 	$(BIN)/pytest -q
 
-test-pg: setup chromium fonts poppler postgresql oidc-provider ## Run every test against a throwaway PostgreSQL cluster on loopback
+test-pg: setup chromium fonts poppler postgresql redis oidc-provider ## Run every test against a throwaway PostgreSQL cluster on loopback
 	bash scripts/test-pg.sh
+
+test-stack: setup postgresql redis nginx ## nginx+TLS, two app instances, PostgreSQL, Redis, S3 on loopback: files dossiers, restarts Redis and PostgreSQL, counts (about 2 min)
+	bash scripts/test-stack.sh
 
 ROUNDS ?= 10
 test-browser-repeat: setup chromium fonts poppler stress-ng oidc-provider ## The browser tests ROUNDS times (10) under stress-ng load, no retry; per-test passes and failures (PYTEST_ARGS="-k offline")
@@ -111,6 +127,11 @@ lint: setup ## ruff check and format check
 format: setup ## Apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+SIGN_IN_RATE ?= 2
+bench-codes: setup wrk ## Status lookups (p50/p99) idle and while SIGN_IN_RATE citizens a second ask for codes through a 5 s SMS gateway; prints JSON
+	$(BIN)/python bench/server_bench.py --scenarios-only --rounds 3 --submits 10 --skip-browser \
+		--sign-in-rate $(SIGN_IN_RATE) --gateway-delay 5
 
 bench-shrink: setup chromium fonts poppler tesseract ## Bytes per page and OCR accuracy of the shrunk photo of a form, today's and document mode
 	$(BIN)/python bench/shrink_bench.py

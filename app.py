@@ -17,6 +17,9 @@ def create_app(config: dict | None = None) -> Flask:
 
     declarations.parse(app.config["ELECTRONIC_DECLARATION"])  # so does a mistyped procedure
 
+    from services import logs
+
+    logs.init_app(app)  # LOG_FORMAT=json: one JSON object a line
     db.init_app(app)
     migrate.init_app(app, db, render_as_batch=True)
     csrf.init_app(app)
@@ -41,6 +44,9 @@ def create_app(config: dict | None = None) -> Flask:
     from services.identity.vneid import client as vneid_client
 
     vneid_client.init_app(app)
+    from services import operations
+
+    operations.init_app(app)  # /healthz, /readyz, /metrics; 503 when the database is away
     # After the blueprints: only then are all the routes' limits known.
     limiter.only_where_asked(app)
     web.init_app(app)

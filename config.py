@@ -36,6 +36,15 @@ class Config:
             "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'lienthong.sqlite3'}"
         )
         self.UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
+        # Where photos live (services/photos/storage.py): "local" (UPLOAD_DIR)
+        # or "s3" (an S3-compatible store: S3_BUCKET, S3_ENDPOINT_URL, S3_REGION,
+        # S3_PREFIX; credentials from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY).
+        self.PHOTO_STORAGE = os.environ.get("PHOTO_STORAGE", "local")
+        self.S3_BUCKET = os.environ.get("S3_BUCKET", "")
+        self.S3_ENDPOINT_URL = os.environ.get("S3_ENDPOINT_URL", "")
+        self.S3_REGION = os.environ.get("S3_REGION", "us-east-1")
+        self.S3_PREFIX = os.environ.get("S3_PREFIX", "uploads/")
+        self.S3_TIMEOUT_SECONDS = _env_int("S3_TIMEOUT_SECONDS", 5)
         self.MAX_UPLOAD_BYTES = _env_int("MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
         self.MAX_IMAGE_PIXELS = _env_int("MAX_IMAGE_PIXELS", 40_000_000)
         # Photos decoded at once per process, each in a child process of low
@@ -73,13 +82,24 @@ class Config:
         self.SMS_HTTP_API_KEY = os.environ.get("SMS_HTTP_API_KEY", "")
         self.SMS_HTTP_TIMEOUT = _env_int("SMS_HTTP_TIMEOUT", 10)
         self.SMS_CONSOLE_REVEAL = os.environ.get("SMS_CONSOLE_REVEAL", "0") == "1"
-        # Codes go to the gateway from threads of their own (services/messages/
-        # code_sender.py): this many per process, at most SMS_CODE_QUEUE more
-        # waiting, and a request waits SMS_CODE_WAIT_SECONDS for the gateway's
-        # answer (to say at once that it failed) before it goes on without it.
+        # Codes are outbox rows (priority 0) sent by threads of their own
+        # (services/messages/code_sender.py): this many per process, at most
+        # SMS_CODE_QUEUE more waiting for one (past it the background worker
+        # takes them). The request waits SMS_CODE_WAIT_SECONDS (0: not at all)
+        # for the gateway; the code page says "Đang gửi mã…" until it is sent.
         self.SMS_CODE_SENDERS = _env_int("SMS_CODE_SENDERS", 16)
         self.SMS_CODE_QUEUE = _env_int("SMS_CODE_QUEUE", 200)
-        self.SMS_CODE_WAIT_SECONDS = float(os.environ.get("SMS_CODE_WAIT_SECONDS") or 0.5)
+        self.SMS_CODE_WAIT_SECONDS = float(os.environ.get("SMS_CODE_WAIT_SECONDS") or 0)
+        # A code not handed to the gateway within this is given up (the page
+        # says so, "Gửi lại mã" works at once); a failed attempt is tried again
+        # after SMS_CODE_RETRY_SECONDS with the same reference; a sender that
+        # died holds a code no longer than SMS_CODE_LEASE_SECONDS.
+        self.SMS_CODE_DEADLINE_SECONDS = _env_int("SMS_CODE_DEADLINE_SECONDS", 120)
+        self.SMS_CODE_RETRY_SECONDS = _env_int("SMS_CODE_RETRY_SECONDS", 5)
+        self.SMS_CODE_LEASE_SECONDS = _env_int("SMS_CODE_LEASE_SECONDS", 30)
+        # The gateway's delivery receipts (POST /sms/bao-nhan) carry this as
+        # "Authorization: Bearer ..."; empty: receipts are refused.
+        self.SMS_RECEIPT_TOKEN = os.environ.get("SMS_RECEIPT_TOKEN", "")
 
         self.OTP_TTL_SECONDS = _env_int("OTP_TTL_SECONDS", 300)
         self.OTP_MAX_ATTEMPTS = _env_int("OTP_MAX_ATTEMPTS", 5)
@@ -127,9 +147,28 @@ class Config:
         )
         self.TRACKING_CODE_GUESS_LIMIT = os.environ.get("TRACKING_CODE_GUESS_LIMIT", "10/day")
 
+        # memory:// counts per process: several workers or hosts each add their
+        # own allowance. redis://host:6379/0 shares the counts (the redis
+        # client is pinned). Redis unreachable: each process falls back to its
+        # own in-memory counts, with a log line, and checks Redis again.
         self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+        self.RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+        if self.RATELIMIT_STORAGE_URI.startswith(("redis://", "rediss://", "redis+")):
+            # A Redis that is down answers in half a second, not the TCP timeout.
+            wait = float(os.environ.get("RATELIMIT_REDIS_TIMEOUT_SECONDS") or 0.5)
+            self.RATELIMIT_STORAGE_OPTIONS = {
+                "socket_connect_timeout": wait,
+                "socket_timeout": wait,
+            }
         self.RATELIMIT_ENABLED = os.environ.get("RATELIMIT_ENABLED", "1") == "1"
         self.RATELIMIT_HEADERS_ENABLED = True
+
+        # services/operations.py: a database that cannot be reached answers
+        # 503 with this Retry-After; /metrics answers only these networks.
+        # "json": one JSON object a line on stderr (services/logs.py); "text": as before.
+        self.LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
+        self.DATABASE_RETRY_AFTER_SECONDS = _env_int("DATABASE_RETRY_AFTER_SECONDS", 5)
+        self.METRICS_NETWORKS = os.environ.get("METRICS_NETWORKS", "127.0.0.1/32,::1/128")
 
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"

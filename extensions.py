@@ -110,6 +110,24 @@ class RouteLimiter(Limiter):
         teardown[:] = [_on_limited(f, self) if f == release else f for f in teardown]
         return True
 
+    def direct(self, call):
+        """``call(strategy)`` for a limit counted by hand (FailureLimit, the
+        drafts' limit), with Flask-Limiter's in-memory fallback: a shared
+        storage (Redis) that cannot be reached makes the limits per process
+        for a while, with a log line, instead of a 500. Flask-Limiter itself
+        does the same for the routes' own limits and checks the storage again
+        every so often."""
+        try:
+            return call(self.limiter)
+        except Exception:
+            if not self._in_memory_fallback_enabled or self._storage_dead:
+                raise
+            self.logger.warning(
+                "Rate limit storage unreachable - falling back to in-memory storage"
+            )
+            self._storage_dead = True
+            return call(self.limiter)
+
 
 def _is_hook_of(hook, owner: Limiter) -> bool:
     # Flask-Limiter registers partial(Limiter.__inject_headers, limiter).
@@ -155,14 +173,15 @@ class FailureLimit:
         if not limiter.enabled:
             return None
         item, key = self._item(), key or client_ip()
-        if limiter.limiter.test(item, self.scope, key):
+        if limiter.direct(lambda strategy: strategy.test(item, self.scope, key)):
             return None
-        reset_at = limiter.limiter.get_window_stats(item, self.scope, key).reset_time
-        return max(1, math.ceil(reset_at - time.time()))
+        stats = limiter.direct(lambda strategy: strategy.get_window_stats(item, self.scope, key))
+        return max(1, math.ceil(stats.reset_time - time.time()))
 
     def failed(self, key: str | None = None) -> None:
         if limiter.enabled:
-            limiter.limiter.hit(self._item(), self.scope, key or client_ip())
+            item, key = self._item(), key or client_ip()
+            limiter.direct(lambda strategy: strategy.hit(item, self.scope, key))
 
 
 @lru_cache(maxsize=32)

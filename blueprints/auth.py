@@ -5,7 +5,17 @@ offer it (a button, and the browser's autofill on the phone field) and keep
 the SMS code as the way in for a lost phone.
 """
 
-from flask import Blueprint, current_app, g, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import StringField
@@ -20,7 +30,7 @@ from services.identity import otp, passkeys
 from services.identity.auth import current_citizen, sign_in
 from services.identity.auth import sign_out as end_session
 from services.identity.webauthn_rp import browser_key
-from services.web import vn_clock
+from services.web import error_response, vn_clock
 
 bp = Blueprint("auth", __name__, url_prefix="/dang-nhap")
 
@@ -86,7 +96,7 @@ def phone():
     if form.validate_on_submit():
         try:
             e164 = normalize_vn_mobile(form.phone.data)
-            otp.issue_code(e164, "sign_in")
+            handed = otp.issue_code(e164, "sign_in")
             g.sms_code_sent = True
         except RuleError as error:
             form.phone.errors.append(error.message)
@@ -99,7 +109,8 @@ def phone():
                 return redirect(url_for("auth.code"))
         else:
             session["otp_phone"] = e164
-            session["otp_notice"] = _sent_notice(e164)
+            if handed == "sent":
+                session["otp_notice"] = _sent_notice(e164)
             return redirect(url_for("auth.code"))
     return render_template(
         "auth/phone.html", form=form, passkeys_available=_offer_passkey_sign_in()
@@ -110,9 +121,20 @@ def _sent_notice(phone: str) -> str:
     return f"Đã gửi mã đến số {mask_phone(phone)} lúc {vn_clock(utcnow())}."
 
 
-def _code_status(phone: str) -> str:
+def _code_status(phone: str, state=None) -> str:
     """What is true of the phone's latest code now, for a page opened again."""
-    state = otp.code_state(phone, "sign_in")
+    state = state or otp.code_state(phone, "sign_in")
+    if state.sms == "sending" and state.usable:
+        # Not "đã gửi" while the SMS may still be on its way to the gateway.
+        return (
+            f"Đang gửi mã đến số {mask_phone(phone)}… Tin nhắn thường đến trong vài giây; "
+            "trang này sẽ báo khi đã gửi."
+        )
+    if state.sms == "failed":
+        return (
+            f"Chưa gửi được mã đến số {mask_phone(phone)}. Hãy kiểm tra số điện thoại "
+            "rồi bấm “Gửi lại mã”."
+        )
     if state.usable:
         return (
             f"Mã gửi đến số {mask_phone(phone)} lúc {vn_clock(state.sent_at)}, "
@@ -155,11 +177,13 @@ def code():
             if passkeys.available() and not passkeys.has_passkey(citizen):
                 return redirect(url_for("account.passkey_offer"))  # keeps "next"
             return redirect(session.pop("next", None) or url_for("citizen.home"))
+    state = otp.code_state(phone, "sign_in")
     return render_template(
         "auth/code.html",
         form=form,
         resend_form=EmptyForm(),
-        notice=session.pop("otp_notice", None) or _code_status(phone),
+        sending=state.sms == "sending" and state.usable,
+        notice=session.pop("otp_notice", None) or _code_status(phone, state),
         masked_phone=mask_phone(phone),
         resend_after=otp.seconds_until_resend(phone, "sign_in"),
         ttl_minutes=current_app.config["OTP_TTL_SECONDS"] // 60,
@@ -174,13 +198,27 @@ def resend():
     if not phone or not form.validate_on_submit():
         return redirect(url_for("auth.phone"))
     try:
-        otp.issue_code(phone, "sign_in")
+        handed = otp.issue_code(phone, "sign_in")
     except otp.OtpError as error:
         session["otp_notice"] = error.message
     else:
         g.sms_code_sent = True
-        session["otp_notice"] = _sent_notice(phone) + " Mã cũ không còn dùng được."
+        if handed == "sent":
+            session["otp_notice"] = _sent_notice(phone) + " Mã cũ không còn dùng được."
     return redirect(url_for("auth.code"))
+
+
+@bp.get("/nhap-ma/trang-thai")
+def code_progress():
+    """The code page asks this while its SMS is on the way (static/js/code-progress.js)."""
+    phone = session.get("otp_phone")
+    if not phone:
+        return error_response(404, "no_phone", "Hãy nhập lại số điện thoại để nhận mã.")
+    state = otp.code_state(phone, "sign_in")
+    return jsonify(
+        sending=state.sms == "sending" and state.usable,
+        message=_code_status(phone, state),
+    )
 
 
 @bp.post("/dang-xuat")

@@ -1,5 +1,6 @@
 """The office side: officers, the notification outbox, payments."""
 
+import secrets
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Index, String, Text, event
@@ -33,13 +34,26 @@ class Notification(db.Model):
     A worker claims a row by setting ``claim_token`` and ``claimed_until`` in
     one conditional UPDATE, sends, then sets ``sent_at`` only if it still
     holds the claim; a crashed worker's claim expires and another retries.
+    Every attempt carries the same ``reference`` to the gateway (its client
+    reference), so a retry after a timeout or a crash is one SMS at a gateway
+    that honours it; the gateway's receipts find the row by it.
+
+    Sign-in and confirmation codes are rows too (``challenge_id`` set, no
+    dossier): ``priority`` 0 goes before everything else, and a code not
+    handed over by ``deadline_at`` is given up (it would reach the phone too
+    late to be worth typing). Their body (the code itself) is blanked once
+    the row is done with.
     """
 
     __tablename__ = "notifications"
-    __table_args__ = (Index("ix_notifications_due", "sent_at", "failed_at", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_notifications_due", "sent_at", "failed_at", "next_attempt_at"),
+        Index("ix_notifications_reference", "reference", unique=True),
+        Index("ix_notifications_challenge", "challenge_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id"), index=True)
+    dossier_id: Mapped[int | None] = mapped_column(ForeignKey("dossiers.id"), index=True)
     event_id: Mapped[int | None] = mapped_column(ForeignKey("dossier_events.id"))
     channel: Mapped[str] = mapped_column(String(8))  # "sms" | "email"
     recipient: Mapped[str] = mapped_column(String(254))
@@ -53,6 +67,14 @@ class Notification(db.Model):
     sent_at: Mapped[datetime | None]
     failed_at: Mapped[datetime | None]  # gave up after the last attempt
     last_error: Mapped[str | None] = mapped_column(String(300))  # no body, no address
+    # The message's id at the gateway, the same at every attempt.
+    reference: Mapped[str | None] = mapped_column(String(40), default=lambda: secrets.token_hex(16))
+    # domain.delivery: None (not tried), unknown, accepted, delivered, undelivered.
+    delivery_status: Mapped[str | None] = mapped_column(String(12))
+    delivery_at: Mapped[datetime | None]  # when the gateway last told us
+    priority: Mapped[int] = mapped_column(default=1)  # 0: codes, first
+    deadline_at: Mapped[datetime | None]  # codes: give up past it
+    challenge_id: Mapped[int | None]  # the OtpChallenge a code row sends
 
     event: Mapped[DossierEvent | None] = relationship()
 

@@ -110,7 +110,7 @@ def retry_after_header(response):
     one refused); this runs after it.
     """
     seconds = g.get("retry_after")
-    if seconds is not None and response.status_code == 429:
+    if seconds is not None and response.status_code in (429, 503):
         response.headers["Retry-After"] = str(seconds)
     return response
 

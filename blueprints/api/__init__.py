@@ -18,6 +18,7 @@ from blueprints.api import (  # noqa: E402, F401
     drafts,
     passkeys,
     profile,
+    receipts,
     supplement,
     uploads,
 )

@@ -15,6 +15,7 @@ from domain.clock import today_vn
 from domain.phones import mask_phone
 from extensions import citizen_or_ip, csrf, db, limiter
 from models import Dossier
+from services import metrics
 from services.database import reads_only
 from services.dossiers import drafts, tracking
 from services.dossiers.submission import (
@@ -104,13 +105,14 @@ def send_confirmation_code(citizen, draft_id: str):
             "đăng nhập, hoặc đăng nhập bằng số điện thoại rồi liên kết VNeID.",
         )
     try:
-        otp.issue_code(phone, "submit", draft.id)
+        handed = otp.issue_code(phone, "submit", draft.id)
     except otp.OtpError as error:
         raise _otp_error(error) from None
     return jsonify(
         {
             "sent_to": mask_phone(phone),
             "resend_after": current_app.config["OTP_RESEND_SECONDS"],
+            "sending": handed != "sent",
         }
     )
 
@@ -187,6 +189,7 @@ def submit(citizen, **_):
         )
     except SubmitProblem as problem:
         raise ApiError(422, problem.code, problem.message) from None
+    metrics.SUBMITS.inc()
     return _created(dossier, replayed=False)
 
 

@@ -104,9 +104,11 @@ def _may_create(citizen) -> None:
     if limiter.enabled:
         item = parse_limit(config["DRAFT_CREATE_LIMIT"])
         key = f"citizen:{citizen.id}"
-        if not limiter.limiter.hit(item, "draft-create", key):
-            reset_at = limiter.limiter.get_window_stats(item, "draft-create", key).reset_time
-            wait = max(1, math.ceil(reset_at - time.time()))
+        if not limiter.direct(lambda strategy: strategy.hit(item, "draft-create", key)):
+            stats = limiter.direct(
+                lambda strategy: strategy.get_window_stats(item, "draft-create", key)
+            )
+            wait = max(1, math.ceil(stats.reset_time - time.time()))
             raise ApiError(
                 429,
                 "too_many_new_drafts",

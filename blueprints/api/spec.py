@@ -126,7 +126,27 @@ CHECK_RESULT = {
 CONFIRMATION_SENT = {
     "type": "object",
     "required": ["sent_to", "resend_after"],
-    "properties": {"sent_to": {"type": "string"}, "resend_after": {"type": "integer"}},
+    "properties": {
+        "sent_to": {"type": "string"},
+        "resend_after": {"type": "integer"},
+        "sending": {"type": "boolean"},  # true: still on its way to the gateway
+    },
+}
+
+# A delivery receipt from the SMS gateway (blueprints/api/receipts.py): the
+# client reference we sent with the message and the gateway's word for it.
+SMS_RECEIPT = {
+    "type": "object",
+    "required": ["reference", "status"],
+    "properties": {
+        "reference": {"type": "string", "minLength": 1, "maxLength": 40},
+        "status": {"type": "string", "minLength": 1, "maxLength": 40},
+    },
+}
+SMS_RECEIPT_RECORDED = {
+    "type": "object",
+    "required": ["reference", "status"],
+    "properties": {"reference": {"type": "string"}, "status": {"type": "string"}},
 }
 
 

@@ -150,6 +150,7 @@ def render_dossier(officer, dossier, *, error=None, fields=None, form_values=Non
             papers=_papers(dossier),
             signing=present.signing(dossier),
             history=present.history(dossier),
+            sms_messages=present.sms_messages(dossier),
             delivery=(dossier.answers or {}).get("nhan-ket-qua.hinh_thuc", "tai-xa"),
             messages=get_flashed_messages(),
             error=error,

@@ -6,13 +6,13 @@ from datetime import date
 
 from sqlalchemy import select
 
-from domain import declarations, results, statuses, workflow
+from domain import declarations, delivery, results, statuses, workflow
 from domain.catalog import CATALOG, field_options, get_field, lower_first
 from domain.communes import get_commune
 from domain.statuses import Status
 from domain.validation import attachments_for, visible_fields
 from extensions import db
-from models import Dossier, Officer, Upload
+from models import Dossier, Notification, Officer, Upload
 from services.desk.office import dossier_sections
 
 
@@ -210,3 +210,27 @@ def history(dossier: Dossier) -> list[dict]:
             }
         )
     return rows
+
+
+def sms_messages(dossier: Dossier) -> list[dict]:
+    """The citizen's SMS about this dossier and whether each reached the phone
+    (the gateway's receipts, services.messages.receipts); no number, no body."""
+    rows = db.session.scalars(
+        select(Notification)
+        .where(Notification.dossier_id == dossier.id, Notification.channel == "sms")
+        .order_by(Notification.id)
+    ).all()
+    return [
+        {
+            "at": row.created_at,
+            "what": workflow.ACTIONS.get(row.event.action or "", "Nộp hồ sơ")
+            if row.event is not None
+            else "Nộp hồ sơ",
+            "status": delivery.label(
+                row.delivery_status, sent=row.sent_at is not None, failed=row.failed_at is not None
+            ),
+            "delivered": row.delivery_status == delivery.DELIVERED,
+            "when": row.delivery_at or row.sent_at,
+        }
+        for row in rows
+    ]

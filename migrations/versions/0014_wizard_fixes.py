@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "0014_wizard_fixes"
-down_revision = "0010_forms"
+down_revision = "0012_messages_once"
 branch_labels = None
 depends_on = None
 

@@ -6,7 +6,7 @@ submitted dossier links to (its draft, its photos, supplement photos) is never
 touched: those follow the records-keeping rules of the dossier, not this.
 
 Rows go first, in one transaction, and files after the commit. A crash in
-between leaves files without rows, which the next run's sweep of UPLOAD_DIR
+between leaves files without rows, which the next run's sweep of the photo store
 removes; the other order could leave rows pointing at missing files.
 """
 
@@ -15,7 +15,6 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import click
 from flask import Flask, current_app
@@ -81,30 +80,22 @@ def purge_sessions(cutoff: datetime) -> int:
     ).rowcount
 
 
-def sweep_files(upload_dir: Path, cutoff_epoch: float, known: set[str]) -> tuple[int, int]:
-    """Remove files no upload row names, older than the cutoff (so an upload
-    being written right now, whose row is not committed yet, is left alone).
-    Leftover ``.tmp`` files of an interrupted write go the same way."""
+def sweep_files(cutoff_epoch: float, known: set[str]) -> tuple[int, int]:
+    """Remove stored photos no upload row names, older than the cutoff (so an
+    upload being written right now, whose row is not committed yet, is left
+    alone). Leftovers of an interrupted write (a local ``.tmp`` file, an
+    unfinished multipart upload) go the same way. Either store (storage.py)."""
     removed = freed = 0
-    if not upload_dir.is_dir():
-        return 0, 0
-    for folder in upload_dir.iterdir():
-        if not folder.is_dir():
+    store = storage.store()
+    for name, modified, size in list(store.listing()):
+        if name in known or modified >= cutoff_epoch:
             continue
-        for path in folder.iterdir():
-            if path.name in known:
-                continue
-            try:  # another process's purge may have removed it meanwhile
-                if not path.is_file():
-                    continue
-                stat = path.stat()
-            except FileNotFoundError:
-                continue
-            if stat.st_mtime >= cutoff_epoch:
-                continue
-            path.unlink(missing_ok=True)
-            removed += 1
-            freed += stat.st_size
+        if name.isalnum():
+            store.delete(name)
+        else:
+            store.remove_leftover(name)
+        removed += 1
+        freed += size
     return removed, freed
 
 
@@ -116,23 +107,20 @@ def sweep_orphans(older_than: float, now_epoch: float | None = None) -> tuple[in
     known = set(db.session.scalars(select(Upload.storage_key)))
     db.session.commit()  # the keys are read: no transaction stays open over the walk
     cutoff = (time.time() if now_epoch is None else now_epoch) - older_than
-    return sweep_files(Path(current_app.config["UPLOAD_DIR"]), cutoff, known)
+    return sweep_files(cutoff, known)
 
 
 def purge(days: int, now: datetime | None = None) -> PurgeReport:
     now = now or utcnow()
     cutoff = now - timedelta(days=days)
     report = purge_rows(cutoff)
-    upload_dir = Path(current_app.config["UPLOAD_DIR"])
     for key in report.keys:
-        path = storage.path_of(key)
-        if path.exists():
-            report.freed_bytes += path.stat().st_size
+        report.freed_bytes += storage.size(key) or 0
         storage.delete(key)
     report.files = len(report.keys)
     known = set(db.session.scalars(select(Upload.storage_key)))
     age = (now - cutoff).total_seconds()
-    removed, freed = sweep_files(upload_dir, time.time() - age, known)
+    removed, freed = sweep_files(time.time() - age, known)
     report.files += removed
     report.freed_bytes += freed
     return report

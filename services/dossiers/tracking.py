@@ -150,6 +150,16 @@ def _find_row(code: str):
             return cursor.fetchone()
         finally:
             cursor.close()
+    except engine.dialect.loaded_dbapi.OperationalError as error:
+        # A raw connection's failure is not seen by SQLAlchemy: after a
+        # database restart the dead connection would go back to the pool and
+        # fail every lookup after it. Drop it, and the pool's other (as dead)
+        # ones; the caller answers 503 and the next lookup connects anew.
+        # (SQLite's OperationalError is a locked file: the connection is fine.)
+        if engine.dialect.name != "sqlite":
+            connection.invalidate(error)
+            engine.dispose(close=False)
+        raise
     finally:
         connection.close()  # back to the pool, rolled back
 

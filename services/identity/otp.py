@@ -28,7 +28,8 @@ from domain.phones import mask_phone
 from extensions import db
 from models import Notification, OtpChallenge, PhoneCodeFailures
 from models.base import utcnow
-from services.messages.code_sender import SenderBusy, code_sender
+from services.messages import notify
+from services.messages.code_sender import code_sender
 from services.web import vn_clock, vn_time, wait_text
 
 HOUR = timedelta(hours=1)
@@ -96,16 +97,48 @@ class CodeState:
     usable: bool
     used: bool
     resend_after: int
+    # The latest code's SMS: "sending" (not with the gateway yet), "sent",
+    # "failed" (given up: the code was deleted), None (no code, or older rows).
+    sms: str | None = None
+    delivered: bool = False
+
+
+def _latest_code_sms(phone: str, latest: OtpChallenge | None) -> Notification | None:
+    """The SMS of the phone's latest code, or of a newer one given up since
+    (its challenge deleted). By challenge id, which is indexed: codes issued
+    after `latest` are few, the whole outbox is not."""
+    after = latest.id - 1 if latest is not None else 0
+    return db.session.scalars(
+        select(Notification)
+        .where(Notification.challenge_id > after, Notification.recipient == phone)
+        .order_by(Notification.challenge_id.desc())
+        .limit(1)
+    ).first()
+
+
+def _sms_state(row: Notification | None, latest: OtpChallenge | None) -> str | None:
+    if row is None:
+        return None
+    if row.failed_at is not None:
+        # Given up after the latest code still standing was sent: that one stays true.
+        return "failed" if latest is None or row.challenge_id > latest.id else None
+    if latest is None or row.challenge_id != latest.id:
+        return None
+    return "sent" if row.sent_at is not None else "sending"
 
 
 def code_state(phone: str, purpose: str, draft_id: str | None = None) -> CodeState:
     latest = _latest(phone, purpose, draft_id)
+    row = _latest_code_sms(phone, latest)
+    sms = _sms_state(row, latest)
     return CodeState(
-        sent_at=latest.created_at if latest else None,
+        sent_at=(row.sent_at if sms == "sent" else None) or (latest.created_at if latest else None),
         expires_at=latest.expires_at if latest else None,
         usable=_usable(latest),
         used=bool(latest and latest.used_at),
         resend_after=seconds_until_resend(phone, purpose, draft_id),
+        sms=sms,
+        delivered=bool(sms == "sent" and row.delivery_status == "delivered"),
     )
 
 
@@ -150,7 +183,9 @@ def _sms_budget_wait(now: datetime) -> int | None:
     sent = union_all(
         select(OtpChallenge.created_at.label("at")).where(OtpChallenge.created_at > since),
         select(Notification.sent_at.label("at")).where(
-            Notification.channel == "sms", Notification.sent_at > since
+            Notification.channel == "sms",
+            Notification.sent_at > since,
+            Notification.challenge_id.is_(None),  # codes are counted above
         ),
     )
     wait = _free_after(select(sent.subquery().c.at), budget)
@@ -168,8 +203,10 @@ def _sms_budget_wait(now: datetime) -> int | None:
     return wait
 
 
-def issue_code(phone: str, purpose: str, draft_id: str | None = None) -> None:
-    """Create a code and send it by SMS, or raise OtpError saying why not."""
+def issue_code(phone: str, purpose: str, draft_id: str | None = None) -> str:
+    """Create a code and hand its SMS over, or raise OtpError saying why not.
+
+    "sent" when the gateway took it within SMS_CODE_WAIT_SECONDS, else "sending"."""
     config = current_app.config
     until = _locked_until(phone)
     if until is not None:  # a code it may not enter would be an SMS for nothing
@@ -220,39 +257,57 @@ def issue_code(phone: str, purpose: str, draft_id: str | None = None) -> None:
     )
     db.session.add(challenge)
     db.session.flush()
-    # Read before the commit expires it: reloading it would begin a write
-    # transaction (BEGIN IMMEDIATE on SQLite) held while the request waits,
-    # and the sender could not delete a failed code meanwhile.
-    challenge_id = challenge.id
-    db.session.commit()
-    # Sent from the code sender's threads (services.messages.code_sender): the
-    # request waits for the gateway's answer only SMS_CODE_WAIT_SECONDS, so a
-    # slow gateway never holds a request worker. A failure seen in that time
-    # is told now, as before; a later one deletes the code (it then counts
-    # for nothing, and entering it says no code is waiting).
+    # The SMS is an outbox row committed with the code (services.messages.
+    # code_sender): sent off the request path, first among messages, given
+    # up past its deadline; the request waits at most SMS_CODE_WAIT_SECONDS.
+    message = Notification(
+        channel="sms",
+        recipient=phone,
+        body=BODIES[purpose].format(code=code),
+        priority=0,
+        deadline_at=now + timedelta(seconds=config["SMS_CODE_DEADLINE_SECONDS"]),
+        challenge_id=challenge.id,
+        reference=secrets.token_hex(16),
+    )
+    # Claimed by this process as it is written, when one of its senders has
+    # a place: the sender then needs no read and no claim of its own (on
+    # SQLite each would take the write lock). Else the outbox worker takes it.
+    sender = code_sender(current_app._get_current_object())
+    reserved = sender.reserve()
+    token = (
+        notify.claimed_by_writer(message, now, config["SMS_CODE_LEASE_SECONDS"])
+        if reserved
+        else None
+    )
+    db.session.add(message)
     try:
-        outcome = code_sender(current_app._get_current_object()).send(
-            phone, BODIES[purpose].format(code=code), challenge_id
-        )
-    except SenderBusy:
-        db.session.delete(challenge)
+        db.session.flush()
+        claimed = notify.Claimed(
+            message.id, token or "", "sms", phone, None, message.body, message.reference,
+            1, challenge.id,
+        )  # fmt: skip
         db.session.commit()
-        current_app.logger.error("SMS code senders busy: a code was refused (SMS_CODE_QUEUE)")
-        raise OtpError(
-            "sms_busy",
-            "Hệ thống đang gửi rất nhiều tin nhắn cùng lúc nên chưa gửi được mã cho bạn. "
-            "Hãy đợi 1 phút rồi thử lại.",
-            60,
-        ) from None
+    except BaseException:
+        if reserved:
+            sender.release()
+        raise
+    if not reserved:
+        return "sending"
+    outcome = sender.hand_over(claimed)
+    wait = config["SMS_CODE_WAIT_SECONDS"]
+    if wait <= 0:
+        return "sending"
     try:
-        sent = outcome.result(timeout=config["SMS_CODE_WAIT_SECONDS"])
+        outcome.result(timeout=wait)
     except FutureTimeout:
-        return  # on its way: the gateway is slow to answer
-    if not sent:
-        db.session.expire_all()  # the sender deleted the code's row
+        return "sending"  # on its way: the gateway is slow to answer
+    db.session.expire_all()
+    state = db.session.get(Notification, claimed.id)
+    if state is not None and state.failed_at is not None:
         raise OtpError(
             "sms_failed", "Chưa gửi được tin nhắn. Hãy kiểm tra số điện thoại và thử lại."
         )
+    return "sent" if state is not None and state.sent_at is not None else "sending"
 
 
 def _one_more_failure(phone: str) -> datetime | None:

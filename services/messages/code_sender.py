@@ -1,20 +1,27 @@
-"""Sign-in and confirmation codes go to the SMS gateway from a few threads of
-their own, not from the request that asked for them.
+"""Sign-in and confirmation codes leave through the outbox, on a lane of their own.
 
 A gateway that takes 5 s to answer held a request worker for those 5 s: a
 handful of citizens asking for codes at once took every worker of the
 process, and the status lookups of everybody else waited behind them
-(`make bench`, the slow-gateway row). Now the request hands the SMS to this
-sender and waits for the answer at most SMS_CODE_WAIT_SECONDS: a gateway that
-answers (or fails) within that time gives the page the same truth as before;
-a slower one no longer holds the worker, and the code is on its way.
+(`make bench-codes`). Now the request commits the code and its SMS as one
+outbox row (services.messages.notify: priority 0, a deadline of
+SMS_CODE_DEADLINE_SECONDS, a reference of its own) and hands the row's id to
+this sender; it waits for the gateway at most SMS_CODE_WAIT_SECONDS (0 by
+default: not at all), and the code page says "Đang gửi mã…" until the row is
+sent.
 
-Bounded on both sides: SMS_CODE_SENDERS threads per process send at once,
-and at most SMS_CODE_QUEUE more codes wait for one; past that the citizen is
-told to try again in a minute, and nothing was sent. A code whose SMS failed
-after its request had gone has its row deleted (as a failed code always
-was: it does not count against the phone's hourly codes), so that entering
-it says that no code is waiting, and "Gửi lại mã" works at once.
+The row is written already claimed by this process (for SMS_CODE_LEASE_SECONDS),
+and its sender keeps what it needs in memory: a code costs the database the
+write that creates it and the one that marks it sent, nothing more. On SQLite
+every transaction outside a request takes the write lock, so a claim and a
+read per code, and the background worker woken to race for it, made 8
+sign-ins a second queue the status lookups behind them (`make bench-codes`).
+
+Bounded: SMS_CODE_SENDERS threads per process send at once and SMS_CODE_QUEUE
+more rows may wait for one. Past that nothing is lost: the row stays in the
+outbox, where the background worker (or another process's) takes codes before
+any other message. A row is claimed before it is sent, so two senders never
+both send it; a retry after a timeout carries the same reference.
 """
 
 from __future__ import annotations
@@ -24,18 +31,11 @@ import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 
 from flask import Flask
-from sqlalchemy import delete
 
-from domain.phones import mask_phone
 from extensions import db
-from models import OtpChallenge
-from services.messages.sms import SmsError
+from services.messages import notify
 
 LOGGER = logging.getLogger("lienthong.sms")
-
-
-class SenderBusy(Exception):
-    """Every sender thread is busy and the queue is full: nothing was sent."""
 
 
 class CodeSender:
@@ -44,12 +44,23 @@ class CodeSender:
         self._pool = ThreadPoolExecutor(max(1, threads), thread_name_prefix="sms-code")
         self._slots = threading.BoundedSemaphore(max(1, threads) + max(0, queue))
 
-    def send(self, phone: str, body: str, challenge_id: int) -> Future:
-        """Start sending; the future's result is True once sent, False if it failed."""
-        if not self._slots.acquire(blocking=False):
-            raise SenderBusy
+    def reserve(self) -> bool:
+        """A place for one more code; False when every one is taken (then the
+        row is left unclaimed for the outbox worker)."""
+        if self._slots.acquire(blocking=False):
+            return True
+        LOGGER.warning("SMS code senders busy: a code waits for the outbox worker")
+        notify.WAKE.set()
+        return False
+
+    def release(self) -> None:
+        self._slots.release()
+
+    def hand_over(self, message: notify.Claimed) -> Future:
+        """Send a row this process claimed when it wrote it (a reserved place);
+        the future ends once this attempt has."""
         try:
-            return self._pool.submit(self._deliver, phone, body, challenge_id)
+            return self._pool.submit(self._deliver, message)
         except BaseException:
             self._slots.release()
             raise
@@ -58,30 +69,15 @@ class CodeSender:
         """Wait for the codes already handed over, then stop the threads."""
         self._pool.shutdown(wait=True)
 
-    def _deliver(self, phone: str, body: str, challenge_id: int) -> bool:
-        try:
-            # Looked up at each send: tests and the console swap the backend.
-            self.app.extensions["sms_sender"].send(phone, body)
-            return True
-        except Exception as error:  # any backend failure: the code did not leave
-            reason = str(error) if isinstance(error, SmsError) else type(error).__name__
-            LOGGER.warning("SMS to %s failed: %s", mask_phone(phone), reason)
-            self._forget(challenge_id)
-            return False
-        finally:
-            self._slots.release()
-
-    def _forget(self, challenge_id: int) -> None:
+    def _deliver(self, message: notify.Claimed) -> None:
         try:
             with self.app.app_context():
-                db.session.execute(
-                    delete(OtpChallenge).where(
-                        OtpChallenge.id == challenge_id, OtpChallenge.used_at.is_(None)
-                    )
-                )
-                db.session.commit()
-        except Exception:  # the code then simply expires unused
-            LOGGER.exception("Could not delete the code whose SMS failed")
+                notify.send_claimed(self.app, message)
+                db.session.remove()
+        except Exception:  # the claim expires: the outbox worker tries again
+            LOGGER.exception("Sending a code failed before the gateway answered")
+        finally:
+            self._slots.release()
 
 
 _LOCK = threading.Lock()

@@ -9,7 +9,10 @@ Delivery: a worker claims a row with one conditional UPDATE (only one worker
 can win it), sends, and marks it sent only while still holding the claim. A
 sender that fails leaves the row for a later attempt; a worker that dies
 after sending but before marking leaves a claim that expires after
-``NOTIFY_LEASE_SECONDS``, and only that narrow window could repeat a message.
+``NOTIFY_LEASE_SECONDS``; the next attempt then carries the same reference
+(``Notification.reference``, the gateway's client reference), as does the
+retry of a send that timed out (recorded as delivery "unknown"), so a gateway
+that honours references delivers each message once.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app, has_request_context, request
-from sqlalchemy import event, func, or_, select, update
+from sqlalchemy import case, delete, event, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from domain import statuses
@@ -31,8 +34,10 @@ from domain.communes import get_commune, unaccent
 from domain.workflow import ACTIONS
 from domain.working_days import format_vn_date
 from extensions import db
-from models import Citizen, Commune, Dossier, DossierEvent, Notification
+from models import Citizen, Commune, Dossier, DossierEvent, Notification, OtpChallenge
 from models.base import utcnow
+from services import metrics
+from services.messages.sms import SmsUnknown
 
 LOGGER = logging.getLogger("lienthong.notify")
 
@@ -292,55 +297,182 @@ def _claim(row_id: int, token: str, now: datetime, lease: timedelta) -> bool:
 
 def _send(app: Flask, row: Notification) -> None:
     if row.channel == "sms":
-        app.extensions["sms_sender"].send(row.recipient, row.body)
+        # The same reference at every attempt: a retry after a timeout or a
+        # crash is one SMS at a gateway that honours client references.
+        app.extensions["sms_sender"].send(row.recipient, row.body, reference=row.reference)
     else:
         app.extensions["email_sender"].send(row.recipient, row.subject or "", row.body)
 
 
-def run_once(app: Flask, *, now: datetime | None = None, batch: int = 100) -> Report:
-    """Send every message due now (one pass); call inside an app context."""
+# A receipt that came before the worker marked its own attempt is the truer word.
+_FINAL = ("delivered", "undelivered")
+
+
+def _status_unless_final(status: str):
+    return case(
+        (Notification.delivery_status.in_(_FINAL), Notification.delivery_status), else_=status
+    )
+
+
+def expire_codes(app: Flask, now: datetime) -> int:
+    """Give up the codes not handed over by their deadline: too late to be
+    worth typing. Their challenge goes (as a failed code's always did: it
+    counts for nothing, and the page says the code could not be sent)."""
+    rows = db.session.execute(
+        select(Notification.id, Notification.challenge_id).where(
+            Notification.challenge_id.is_not(None),
+            Notification.sent_at.is_(None),
+            Notification.failed_at.is_(None),
+            Notification.deadline_at < now,
+            or_(Notification.claimed_until.is_(None), Notification.claimed_until < now),
+        )
+    ).all()
+    for row_id, challenge_id in rows:
+        gone = db.session.execute(
+            update(Notification)
+            .where(Notification.id == row_id, Notification.failed_at.is_(None))
+            .where(Notification.sent_at.is_(None))
+            .values(failed_at=now, body="", last_error="deadline passed")
+        ).rowcount
+        if gone:
+            _forget_code(challenge_id)
+            LOGGER.warning("Code SMS %s not sent by its deadline: given up", row_id)
+    db.session.commit()
+    return len(rows)
+
+
+def _forget_code(challenge_id: int | None) -> None:
+    if challenge_id is not None:
+        db.session.execute(
+            delete(OtpChallenge).where(
+                OtpChallenge.id == challenge_id, OtpChallenge.used_at.is_(None)
+            )
+        )
+
+
+@dataclass
+class Claimed:
+    """A message claimed by `token`, with what sending it needs: a code's
+    sender gets this straight from the request that wrote the row."""
+
+    id: int
+    token: str
+    channel: str
+    recipient: str
+    subject: str | None
+    body: str
+    reference: str | None
+    attempts: int
+    challenge_id: int | None
+
+
+def claimed_by_writer(row: Notification, now: datetime, lease_seconds: float) -> str:
+    """Claim a new row in the transaction that adds it (a code for this
+    process's senders): returns the token, to build `Claimed` after the flush."""
+    token = secrets.token_hex(16)
+    row.claim_token, row.claimed_until, row.attempts = (
+        token,
+        now + timedelta(seconds=lease_seconds),
+        1,
+    )
+    return token
+
+
+def send_one(app: Flask, row_id: int, now: datetime | None = None, report: Report | None = None):
+    """Claim one message, send it, and record what came of it; False when
+    another worker has it (or it is not due)."""
     config = app.config
     now = now or utcnow()
-    lease = timedelta(seconds=config.get("NOTIFY_LEASE_SECONDS", 300))
-    max_attempts = config.get("NOTIFY_MAX_ATTEMPTS", 20)
+    token = secrets.token_hex(16)
+    row = db.session.get(Notification, row_id)
+    if row is None:
+        return False
+    code = row.challenge_id is not None
+    lease = config["SMS_CODE_LEASE_SECONDS"] if code else config.get("NOTIFY_LEASE_SECONDS", 300)
+    db.session.commit()
+    if not _claim(row_id, token, now, timedelta(seconds=lease)):
+        return False  # another worker has it
+    row = db.session.get(Notification, row_id)
+    # End this read before the gateway: on SQLite every transaction of a
+    # writing process is BEGIN IMMEDIATE, and a gateway taking 5 s held
+    # the write lock (every submit, upload and sign-in of every process
+    # waited) for those 5 s. Detached, the row keeps what it loaded.
+    message = Claimed(
+        row.id, token, row.channel, row.recipient, row.subject, row.body, row.reference,
+        row.attempts, row.challenge_id,
+    )  # fmt: skip
+    db.session.commit()
+    send_claimed(app, message, now, report)
+    return True
+
+
+def send_claimed(
+    app: Flask, row: Claimed, now: datetime | None = None, report: Report | None = None
+) -> None:
+    """Send a message this worker holds the claim of, and record the outcome
+    (only while still holding it)."""
+    config = app.config
+    now = now or utcnow()
+    report = report if report is not None else Report()
+    code = row.challenge_id is not None
+    values = {"claim_token": None, "claimed_until": None}
+    try:
+        _send(app, row)
+    except Exception as error:  # any sender failure: try again later
+        attempts = row.attempts
+        values["last_error"] = f"{type(error).__name__}: {error}"[:300]
+        outcome = "unknown" if isinstance(error, SmsUnknown) else "retry"
+        if isinstance(error, SmsUnknown):
+            # Maybe delivered: the next attempt carries the same reference.
+            values["delivery_status"] = _status_unless_final("unknown")
+        permanent = getattr(error, "permanent", False)
+        if attempts >= config.get("NOTIFY_MAX_ATTEMPTS", 20) or (code and permanent):
+            values.update(failed_at=now)
+            outcome = "gave_up"
+            report.gave_up += 1
+            LOGGER.error("Notification %s gave up after %s attempts", row.id, attempts)
+        elif code:
+            values["next_attempt_at"] = now + timedelta(seconds=config["SMS_CODE_RETRY_SECONDS"])
+            report.retried += 1
+        else:
+            values["next_attempt_at"] = now + backoff(attempts, config)
+            report.retried += 1
+        if row.channel == "sms":
+            metrics.SMS_FAILED.labels("code" if code else "notice", outcome).inc()
+    else:
+        values.update(sent_at=utcnow(), last_error=None)
+        if row.channel == "sms":
+            values["delivery_status"] = _status_unless_final("accepted")
+            metrics.SMS_SENT.labels("code" if code else "notice").inc()
+        report.sent += 1
+    if code and ("sent_at" in values or "failed_at" in values):
+        values["body"] = ""  # the code itself: kept no longer than needed
+    done = db.session.execute(
+        update(Notification)
+        .where(Notification.id == row.id, Notification.claim_token == row.token)
+        .values(**values)
+    ).rowcount
+    if done and code and "failed_at" in values:
+        _forget_code(row.challenge_id)
+    db.session.commit()
+
+
+def run_once(
+    app: Flask, *, now: datetime | None = None, batch: int = 100, codes_only: bool = False
+) -> Report:
+    """Send every message due now (one pass), codes first; call inside an app context."""
+    now = now or utcnow()
     report = Report()
+    expire_codes(app, now)
+    query = select(Notification.id).where(*_due(now))
+    if codes_only:
+        query = query.where(Notification.challenge_id.is_not(None))
     ids = db.session.scalars(
-        select(Notification.id).where(*_due(now)).order_by(Notification.id).limit(batch)
+        query.order_by(Notification.priority, Notification.id).limit(batch)
     ).all()
     db.session.commit()  # end the read: each claim is its own short transaction
     for row_id in ids:
-        token = secrets.token_hex(16)
-        if not _claim(row_id, token, now, lease):
-            continue  # another worker has it
-        row = db.session.get(Notification, row_id)
-        # End this read before the gateway: on SQLite every transaction of a
-        # writing process is BEGIN IMMEDIATE, and a gateway taking 5 s held
-        # the write lock (every submit, upload and sign-in of every process
-        # waited) for those 5 s. Detached, the row keeps what it loaded.
-        db.session.expunge(row)
-        db.session.commit()
-        values = {"claim_token": None, "claimed_until": None}
-        try:
-            _send(app, row)
-        except Exception as error:  # any sender failure: try again later
-            attempts = row.attempts
-            values["last_error"] = f"{type(error).__name__}: {error}"[:300]
-            if attempts >= max_attempts:
-                values["failed_at"] = now
-                report.gave_up += 1
-                LOGGER.error("Notification %s gave up after %s attempts", row_id, attempts)
-            else:
-                values["next_attempt_at"] = now + backoff(attempts, config)
-                report.retried += 1
-        else:
-            values.update(sent_at=utcnow(), last_error=None)
-            report.sent += 1
-        db.session.execute(
-            update(Notification)
-            .where(Notification.id == row_id, Notification.claim_token == token)
-            .values(**values)
-        )
-        db.session.commit()
+        send_one(app, row_id, now, report)
     return report
 
 
@@ -357,7 +489,9 @@ def _wake_worker(session: Session) -> None:
 
 @event.listens_for(Session, "before_flush")
 def _note_new_notifications(session: Session, _context, _instances) -> None:
-    if any(isinstance(row, Notification) for row in session.new):
+    # A row written already claimed (a code for this process's senders) is
+    # not the worker's to send: waking it would only make it race for the row.
+    if any(isinstance(row, Notification) and row.claim_token is None for row in session.new):
         session.info["notifications_added"] = True
 
 

@@ -3,7 +3,11 @@
 Every backend implements :class:`SmsSender`::
 
     sender = sender_from_config(app.config)
-    sender.send("+84912345678", "Mã xác nhận của bạn là 123456")
+    sender.send("+84912345678", "Mã xác nhận của bạn là 123456", reference="a1b2...")
+
+``reference`` is the message's stable id (services.messages.notify gives every
+message one and sends it at every attempt): a gateway that honours it delivers a
+retried message once.
 
 Backends, chosen by ``SMS_BACKEND``:
 
@@ -16,10 +20,13 @@ Backends, chosen by ``SMS_BACKEND``:
     Appends one JSON line per message to ``SMS_OUTBOX_FILE`` (see :func:`read_outbox`).
     Useful for tests, staging and local development.
 ``http``
-    POSTs ``{"to": ..., "message": ...}`` as JSON to ``SMS_HTTP_URL`` with
-    ``Authorization: Bearer <SMS_HTTP_API_KEY>``; ``SMS_HTTP_TIMEOUT`` seconds (default 10).
+    POSTs ``{"to": ..., "message": ..., "reference": ...}`` as JSON to ``SMS_HTTP_URL``
+    with ``Authorization: Bearer <SMS_HTTP_API_KEY>`` and the reference also as
+    ``Idempotency-Key``; ``SMS_HTTP_TIMEOUT`` seconds (default 10).
 
-Failures raise :class:`SmsError`. Error messages and log lines never contain the message
+Failures raise :class:`SmsError`; :class:`SmsUnknown` (a subclass) when the gateway may
+have the message all the same (it timed out): retry it with the same reference.
+Error messages and log lines never contain the message
 body, the API key or the full phone number (only :func:`mask_phone`).
 """
 
@@ -45,7 +52,9 @@ __all__ = [
     "FileSender",
     "HttpSender",
     "SmsError",
+    "SmsRefused",
     "SmsSender",
+    "SmsUnknown",
     "mask_phone",
     "read_outbox",
     "sender_from_config",
@@ -57,12 +66,27 @@ DEFAULT_LOGGER_NAME = "lienthong.sms"
 
 
 class SmsError(Exception):
-    """Sending an SMS failed. The message holds no body, key or full phone number."""
+    """Sending an SMS failed. The message holds no body, key or full phone number.
+
+    ``permanent``: the gateway refused this message (a 4xx): the same again fails too.
+    """
+
+    permanent = False
+
+
+class SmsUnknown(SmsError):
+    """No answer in time: the gateway may have accepted the message or not."""
+
+
+class SmsRefused(SmsError):
+    """The gateway refused the message itself (bad number, bad request)."""
+
+    permanent = True
 
 
 @runtime_checkable
 class SmsSender(Protocol):
-    def send(self, to: str, body: str) -> None:
+    def send(self, to: str, body: str, reference: str | None = None) -> None:
         """Send ``body`` to ``to`` (E.164, e.g. ``"+84912345678"``); raise SmsError on failure."""
         ...
 
@@ -97,7 +121,7 @@ class ConsoleSender:
         self.logger = logger or logging.getLogger(DEFAULT_LOGGER_NAME)
         self.reveal_body = reveal_body
 
-    def send(self, to: str, body: str) -> None:
+    def send(self, to: str, body: str, reference: str | None = None) -> None:
         _check_message(to, body)
         masked = mask_phone(to)
         self.logger.info("SMS to %s (%d characters) [console backend, not sent]", masked, len(body))
@@ -106,7 +130,8 @@ class ConsoleSender:
 
 
 class FileSender:
-    """Appends one JSON line ``{"to", "body", "at"}`` per message to ``path``.
+    """Appends one JSON line ``{"to", "body", "at"}`` per message to ``path``
+    (and ``"reference"`` when the message has one).
 
     Safe with concurrent writers in threads and processes: each message is written with a
     single ``write`` on a file opened in append mode while holding an exclusive ``flock``.
@@ -116,9 +141,11 @@ class FileSender:
     def __init__(self, path: str | os.PathLike[str]):
         self.path = Path(path)
 
-    def send(self, to: str, body: str) -> None:
+    def send(self, to: str, body: str, reference: str | None = None) -> None:
         _check_message(to, body)
         record = {"to": to, "body": body, "at": now_utc().isoformat()}
+        if reference:
+            record["reference"] = reference
         line = (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -163,12 +190,14 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 
 
 class HttpSender:
-    """POSTs ``{"to": ..., "message": ...}`` to an SMS gateway, standard library only.
+    """POSTs ``{"to", "message", "reference"}`` to an SMS gateway, standard library only.
 
-    A non-2xx answer or a network error raises :class:`SmsError`. A connection error or a
-    5xx answer is retried once (after ``retry_delay`` seconds). A timeout is not retried:
-    the gateway may already have accepted the message, and citizens should not receive a
-    code twice.
+    A non-2xx answer or a network error raises :class:`SmsError` (:class:`SmsRefused`
+    for a 4xx). A connection error or a 5xx answer is retried once at once (after
+    ``retry_delay`` seconds), with the same reference. A timeout raises
+    :class:`SmsUnknown` and is not retried here: the gateway may have the message, so
+    the outbox records it as unknown and sends it again later with the same reference,
+    which a gateway that honours client references delivers once.
     """
 
     def __init__(
@@ -194,21 +223,26 @@ class HttpSender:
     def __repr__(self) -> str:  # keep the API key out of reprs and tracebacks
         return f"HttpSender(url={self.url!r}, timeout={self.timeout!r})"
 
-    def send(self, to: str, body: str) -> None:
+    def send(self, to: str, body: str, reference: str | None = None) -> None:
         _check_message(to, body)
         masked = mask_phone(to)
-        payload = json.dumps({"to": to, "message": body}, ensure_ascii=False).encode("utf-8")
+        message = {"to": to, "message": body}
+        headers = {
+            "Authorization": f"Bearer {self._api_key}",
+            "Content-Type": "application/json",
+            "Accept": "application/json",
+        }
+        if reference:
+            message["reference"] = reference
+            headers["Idempotency-Key"] = reference
+        payload = json.dumps(message, ensure_ascii=False).encode("utf-8")
         for attempt in (1, 2):
             retry = attempt == 1
             request = urllib.request.Request(  # noqa: S310 - scheme checked in __init__
                 self.url,
                 data=payload,
                 method="POST",
-                headers={
-                    "Authorization": f"Bearer {self._api_key}",
-                    "Content-Type": "application/json",
-                    "Accept": "application/json",
-                },
+                headers=headers,
             )
             try:
                 with self._opener.open(request, timeout=self.timeout) as response:
@@ -218,10 +252,10 @@ class HttpSender:
                 status = exc.code
                 exc.close()
             except TimeoutError as exc:
-                raise SmsError(f"SMS gateway timed out sending to {masked}") from exc
+                raise SmsUnknown(f"SMS gateway timed out sending to {masked}") from exc
             except urllib.error.URLError as exc:
                 if isinstance(exc.reason, TimeoutError):
-                    raise SmsError(f"SMS gateway timed out sending to {masked}") from exc
+                    raise SmsUnknown(f"SMS gateway timed out sending to {masked}") from exc
                 if retry:
                     time.sleep(self.retry_delay)
                     continue
@@ -242,7 +276,8 @@ class HttpSender:
             if status >= 500 and retry:
                 time.sleep(self.retry_delay)
                 continue
-            raise SmsError(f"SMS gateway answered HTTP {status} sending to {masked}")
+            error = SmsRefused if 400 <= status < 500 else SmsError
+            raise error(f"SMS gateway answered HTTP {status} sending to {masked}")
         raise AssertionError("unreachable")  # pragma: no cover
 
 

@@ -21,8 +21,11 @@ export class ApiError extends Error {
     Object.assign(this, extra);
   }
 
+  // 503 is "try again": a database restarting, a busy photo decoder. The
+  // phone treats it as offline (the work stays on it and is sent again),
+  // with the server's own words for what is going on.
   get offline() {
-    return this.status === 0;
+    return this.status === 0 || this.status === 503;
   }
 }
 

@@ -91,7 +91,10 @@ async function sendOne(item) {
       const sent = await api('POST', `/drafts/${item.draft_id}/confirmation-code`);
       return setItem(item.draft_id, {
         state: 'need_code', code_sent_at: Date.now(), sent_to: sent.sent_to,
-        message: `Đã gửi mã xác nhận đến số ${sent.sent_to}. Nhập mã để hoàn tất nộp hồ sơ.`,
+        // "sending": the SMS is still on its way to the gateway, never "đã gửi" then.
+        message: sent.sending
+          ? `Đang gửi mã xác nhận đến số ${sent.sent_to}… Tin nhắn thường đến trong vài giây; nhập mã để hoàn tất nộp hồ sơ.`
+          : `Đã gửi mã xác nhận đến số ${sent.sent_to}. Nhập mã để hoàn tất nộp hồ sơ.`,
       });
     }
     return setItem(item.draft_id, { state: 'need_code' });

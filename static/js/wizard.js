@@ -682,7 +682,9 @@ async function confirmPage(step) {
     try {
       await syncDraft(draft.id);
       const sent = await api('POST', `/drafts/${draft.id}/confirmation-code`);
-      message.textContent = `Đã gửi mã đến số ${sent.sent_to}. Mã có hiệu lực 5 phút.`;
+      message.textContent = sent.sending
+        ? `Đang gửi mã đến số ${sent.sent_to}… Tin nhắn thường đến trong vài giây. Mã có hiệu lực 5 phút.`
+        : `Đã gửi mã đến số ${sent.sent_to}. Mã có hiệu lực 5 phút.`;
       codeBox.hidden = false;
       codeInput.focus();
       wait = sent.resend_after;

@@ -25,7 +25,7 @@ class Recorder:
     def __init__(self):
         self.sent = []
 
-    def send(self, to, *parts):
+    def send(self, to, *parts, reference=None):
         self.sent.append((to, *parts))
 
 

@@ -26,7 +26,7 @@ class FlakySms:
         self.delivered = []
         self.lock = threading.Lock()
 
-    def send(self, to, body):
+    def send(self, to, body, reference=None):
         time.sleep(self.delay)
         with self.lock:
             if self.failures > 0:
@@ -187,7 +187,7 @@ class HeldSms:
         self.sending, self.release = threading.Event(), threading.Event()
         self.delivered = []
 
-    def send(self, to, body):
+    def send(self, to, body, reference=None):
         self.sending.set()
         self.release.wait(20)
         self.delivered.append((to, body))

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from extensions import db
 from models import OtpChallenge
+from services.messages import notify
 from services.messages.code_sender import code_sender
 from services.messages.sms import HttpSender
 from tests.test_auth import ask_for_code, enter_code
@@ -110,13 +111,32 @@ def test_a_gateway_that_refuses_at_once_is_told_on_the_page(app, client, monkeyp
         assert db.session.scalars(select(OtpChallenge)).all() == []
 
 
-def test_when_every_sender_is_busy_the_citizen_is_told_to_try_again(app, held_gateway):
+def test_when_every_sender_is_busy_the_code_waits_in_the_outbox_and_is_sent_from_there(
+    app, held_gateway
+):
     app.config.update(SMS_CODE_SENDERS=1, SMS_CODE_QUEUE=0)
     first, second = app.test_client(), app.test_client()
     assert ask_for_code(first, "0912 345 678").status_code == 302
-    refused = ask_for_code(second, "0912 345 679")
-    assert refused.status_code == 200
-    assert "Hãy đợi 1 phút rồi thử lại" in refused.text
+    waiting = ask_for_code(second, "0912 345 679")
+    assert waiting.status_code == 302  # not refused: the outbox has it
+    assert "Đang gửi mã" in second.get("/dang-nhap/nhap-ma").text
+    held_gateway.release.set()
+    code_sender(app).close()
     with app.app_context():
-        phones = db.session.scalars(select(OtpChallenge.phone)).all()
-    assert phones == ["+84912345678"]  # the refused one counts for nothing
+        report = notify.run_once(app)  # the outbox worker's pass
+    assert report.sent == 1
+    assert sorted(b["to"] for b in held_gateway.bodies) == ["+84912345678", "+84912345679"]
+
+
+def test_the_code_page_says_sending_until_the_gateway_has_the_code(app, client, held_gateway):
+    assert ask_for_code(client).status_code == 302
+    page = client.get("/dang-nhap/nhap-ma").text
+    # On main it said "Đã gửi mã" while the SMS was still on its way.
+    assert "Đang gửi mã" in page and "Đã gửi mã" not in page
+    assert client.get("/dang-nhap/nhap-ma/trang-thai").get_json()["sending"] is True
+    assert held_gateway.arrived.acquire(timeout=20)
+    held_gateway.release.set()
+    code_sender(app).close()
+    progress = client.get("/dang-nhap/nhap-ma/trang-thai").get_json()
+    assert progress["sending"] is False
+    assert progress["message"].startswith("Mã gửi đến số 091****678 lúc")

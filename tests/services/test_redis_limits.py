@@ -1,0 +1,72 @@
+"""Rate limits in a real Redis (issue 17): shared by two app instances, and a
+Redis stopped mid-test leaves every page working on per-process limits (a log
+line says so), never a 500."""
+
+import logging
+
+import pytest
+
+from app import create_app
+from extensions import db
+from tests import conftest, databases
+from tests.office.helpers import create_submitted_dossier
+from tests.redis_server import RedisServer
+from tests.test_auth import ask_for_code
+
+
+@pytest.fixture
+def redis(tmp_path):
+    server = RedisServer(tmp_path).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def instances(template_db, tmp_path, redis):
+    """Two app instances on one database and one Redis, as on two hosts."""
+    uri = databases.copy_of(template_db, tmp_path)
+    config = {
+        **conftest.test_config(tmp_path, uri),
+        "RATELIMIT_STORAGE_URI": redis.url,
+        "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        "SIGN_IN_ADDRESS_LIMIT": "3/hour",
+        "TRACKING_ADDRESS_GUESS_LIMIT": "3/hour",
+    }
+    apps = [create_app(config), create_app(config)]
+    yield apps
+    for app in apps:
+        with app.app_context():
+            db.engine.dispose()
+    databases.drop(uri)
+
+
+def lookup(app, code, last4):
+    return app.test_client().post("/api/v1/status", json={"code": code, "phone_last4": last4})
+
+
+def test_a_limit_holds_across_two_instances_sharing_redis(instances):
+    first, second = instances
+    answers = [
+        ask_for_code(app.test_client(), f"0912 345 67{n}").status_code
+        for n, app in enumerate([first, second, first, second])
+    ]
+    # Three codes per address an hour, counted once for both: on memory://
+    # each instance would have sent two, all four.
+    assert answers[:3] == [302, 302, 302]
+    assert answers[3] == 429
+
+
+def test_a_redis_outage_falls_back_to_limits_per_process_never_a_500(instances, redis, caplog):
+    first, second = instances
+    with first.app_context():
+        code = create_submitted_dossier(email=None)
+    assert lookup(first, code, "5678").status_code == 200
+    redis.stop()  # mid-test: the counts are unreachable
+    with caplog.at_level(logging.WARNING):
+        assert lookup(first, code, "5678").status_code == 200  # a correct lookup
+        assert lookup(second, code, "0000").status_code == 404  # a wrong one, counted
+        assert ask_for_code(second.test_client(), "0912 111 222").status_code == 302
+    assert "falling back to in-memory storage" in caplog.text
+    # Still limited, now per process: three wrong lookups, then the wait.
+    answers = [lookup(second, code, "0000").status_code for _ in range(3)]
+    assert answers[-1] == 429 and 500 not in answers
