@@ -1,7 +1,7 @@
 """wizard fixes: a passkey's first sign-in, so its notice is shown once
 
 Revision ID: 0014_wizard_fixes
-Revises: 0010_forms
+Revises: 0012_messages_once
 Create Date: 2026-12-02 05:30:00
 
 """
