@@ -94,8 +94,14 @@ class ProcedureProgress(db.Model):
     started_at: Mapped[datetime | None]  # reached its agency
     completed_at: Mapped[datetime | None]
     result: Mapped[dict | None] = mapped_column(JSON)
+    # Optimistic lock of the step alone: an officer's page carries the version
+    # of the step it acts on, so two agencies on their own steps of one
+    # dossier never conflict, while two officers on one step still do (409).
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     dossier: Mapped[Dossier] = relationship(back_populates="progress")
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 class DailySequence(db.Model):
