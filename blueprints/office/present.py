@@ -110,6 +110,8 @@ def describe_changes(changes: dict | None, procedure_id: str | None = None) -> l
     if "due_date" in changes:
         old, new = changes["due_date"]
         lines.append(f"Hạn trả kết quả: {vn_date(old)} → {vn_date(new)}")
+    if changes.get("correction") and procedure_id:
+        lines.extend(results.describe_correction(procedure_id, changes["correction"]))
     if changes.get("reason"):
         lines.append(f"Nội dung: {changes['reason']}")
     if changes.get("attachments"):
