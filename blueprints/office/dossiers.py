@@ -13,7 +13,7 @@ from extensions import db
 from models import Commune, Payment, Upload
 from models.base import utcnow
 from services import forms
-from services.desk import deadlines, office, queue, slips, worklist
+from services.desk import confirmations, deadlines, office, queue, slips, worklist
 from services.dossiers import payments
 from services.identity.officer_auth import officer_required
 from services.input import BadInput, query_int
@@ -133,6 +133,7 @@ def render_dossier(officer, dossier, *, error=None, fields=None, form_values=Non
                 for p in dossier.progress
             ],
             actions=actions,
+            confirm=confirmations.for_page(dossier, officer.role, actions),
             step_actions={pid for _, pid in actions if pid},
             result_fields={p: results.result_fields(p) for p in dossier.procedure_ids},
             suggested={
