@@ -4,7 +4,7 @@ from models.account import Citizen, OtpChallenge, PhoneCodeFailures
 from models.commune import Commune
 from models.dossier import DailySequence, Dossier, DossierEvent, ProcedureProgress
 from models.draft import Draft, Upload
-from models.office import Notification, Officer, Payment
+from models.office import Notification, Officer, OfficerAudit, Payment
 from models.passkey import Passkey, WebAuthnChallenge
 from models.session import UserSession
 from models.vneid import VneidIdentity
@@ -18,6 +18,7 @@ __all__ = [
     "Draft",
     "Notification",
     "Officer",
+    "OfficerAudit",
     "OtpChallenge",
     "Passkey",
     "Payment",

@@ -12,7 +12,13 @@ from commands import enable_commune
 from extensions import db
 from models import Citizen, Dossier, Passkey, Upload
 from tests.helpers import sign_in_as
-from tests.office.helpers import act, add_started_draft, create_submitted_dossier, officer_client
+from tests.office.helpers import (
+    act,
+    add_started_draft,
+    create_officer,
+    create_submitted_dossier,
+    officer_client,
+)
 
 OTHER_COMMUNE = "02143"
 FORM = "to-khai-khai-sinh"  # the filled form every birth draft and dossier has
@@ -54,6 +60,7 @@ CASES = {
     "office.dossier_form": "office",
     "office.scanned": "paper",
     "office.token_form": "paper",
+    "office.staff_change": "staff",
 }
 OFFICE_KINDS = ("office", "office_slip", "paper")  # an officer's: by dossier code or paper token
 
@@ -113,6 +120,11 @@ def _citizen_things(phone: str, commune: str = "05665") -> dict:
         "office": {"code": code, "upload_id": dossier_upload, "attachment_id": FORM},
         "paper": {"token": draft.paper_token, "attachment_id": FORM},
         "passkey": {"passkey_id": passkey_id},
+        # An officer account of the commune, as its admin's page names it.
+        "staff": {
+            "officer_id": create_officer("bhxh", commune, f"bhxh-{phone[-4:]}").id,
+            "what": "khoa",
+        },  # fmt: skip
     }
 
 
@@ -154,6 +166,8 @@ def cases(app):
 
 
 def intruder_client(app, world, kind: str):
+    if kind == "staff":  # another commune's admin
+        return officer_client(app, "quan-tri", OTHER_COMMUNE)
     if kind in OFFICE_KINDS:
         return officer_client(app, "tu-phap", OTHER_COMMUNE)
     return citizen_client(app, world["intruder"]["citizen_id"])

@@ -22,4 +22,5 @@ from blueprints.office import (  # noqa: E402, F401
     passkey,
     reports,
     slips,
+    staff,
 )
