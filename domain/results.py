@@ -120,3 +120,13 @@ def describe_correction(procedure_id: str, correction: dict) -> list[str]:
         now = _shown(f, new) if new else "(trống)"
         lines.append(f"{f['label']}: {was} → {now}")
     return lines
+
+
+def searchable(procedure_id: str, values: dict) -> list[str]:
+    """The recorded numbers an officer may search by: registration, notice and
+    decision numbers, ID and insurance numbers; not dates or amounts."""
+    return [
+        values[f["id"]]
+        for f in result_fields(procedure_id)
+        if f["type"] in ("text", "personal_id") and values.get(f["id"])
+    ]

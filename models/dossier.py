@@ -35,7 +35,10 @@ class Dossier(db.Model):
     updated_at: Mapped[datetime | None]
     accepted_at: Mapped[datetime | None]
     done_at: Mapped[datetime | None]
-    # Folded names, ID numbers and phones for the office search (domain.search).
+    # The postal tracking number of the result sent by post (searchable).
+    tracking_number: Mapped[str | None] = mapped_column(String(30))
+    # Folded names, ID numbers and phones for the office search (domain.search),
+    # and what the agencies recorded: registration and ID numbers, tracking.
     search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
     # The open supplement request: what the citizen must add or correct.
     supplement: Mapped[dict | None] = mapped_column(JSON)

@@ -110,6 +110,9 @@ def _audit_is_append_only(_mapper, _connection, target):
 @event.listens_for(Dossier, "before_update")
 def _refresh_search_text(_mapper, _connection, target: Dossier):
     # Kept here so every way of writing a dossier (submit, supplement) updates it.
-    from domain.search import build_search_text
+    from domain.search import build_search_text, recorded_terms
 
-    target.search_text = build_search_text(target.answers)
+    recorded = recorded_terms(
+        [(p.procedure_id, p.result) for p in target.progress], target.tracking_number
+    )
+    target.search_text = build_search_text(target.answers, recorded=recorded)

@@ -20,6 +20,9 @@ depends_on = None
 def upgrade():
     with op.batch_alter_table("procedure_progress", schema=None) as batch_op:
         batch_op.add_column(sa.Column("version", sa.Integer(), nullable=False, server_default="1"))
+    with op.batch_alter_table("dossiers", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("tracking_number", sa.String(length=30), nullable=True))
+    _backfill()
     op.create_table(
         "officer_audit",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -38,10 +41,45 @@ def upgrade():
         batch_op.create_index("ix_officer_audit_officer_id", ["officer_id"], unique=False)
 
 
+def _backfill():
+    """Tracking numbers and recorded results into the search text of the
+    dossiers filed before this revision."""
+    import json
+
+    from domain.search import build_search_text, recorded_terms
+
+    def load(value):
+        return json.loads(value) if isinstance(value, str) else value
+
+    bind = op.get_bind()
+    tracking = {}
+    for dossier_id, changes in bind.execute(
+        sa.text("SELECT dossier_id, changes FROM dossier_events WHERE action = 'send_by_post'")
+    ):
+        tracking[dossier_id] = (load(changes) or {}).get("tracking")
+    results = {}
+    for dossier_id, pid, result in bind.execute(
+        sa.text("SELECT dossier_id, procedure_id, result FROM procedure_progress")
+    ):
+        results.setdefault(dossier_id, []).append((pid, load(result)))
+    for dossier_id, answers in bind.execute(sa.text("SELECT id, answers FROM dossiers")).fetchall():
+        recorded = recorded_terms(results.get(dossier_id, []), tracking.get(dossier_id))
+        bind.execute(
+            sa.text("UPDATE dossiers SET search_text = :t, tracking_number = :n WHERE id = :i"),
+            {
+                "t": build_search_text(load(answers) or {}, recorded=recorded),
+                "n": tracking.get(dossier_id),
+                "i": dossier_id,
+            },
+        )
+
+
 def downgrade():
     with op.batch_alter_table("officer_audit", schema=None) as batch_op:
         batch_op.drop_index("ix_officer_audit_officer_id")
         batch_op.drop_index("ix_officer_audit_commune_code")
     op.drop_table("officer_audit")
+    with op.batch_alter_table("dossiers", schema=None) as batch_op:
+        batch_op.drop_column("tracking_number")
     with op.batch_alter_table("procedure_progress", schema=None) as batch_op:
         batch_op.drop_column("version")

@@ -363,6 +363,7 @@ def _apply_inputs(dossier: Dossier, plan, inp: ActionInput, changes: dict, now) 
     if action == "send_by_post":
         tracking = _tracking(inp)
         changes["tracking"] = tracking
+        dossier.tracking_number = tracking
         return "Đã gửi kết quả qua bưu chính công ích.", f"Số hiệu bưu gửi: {tracking}"
     if action == "return_at_office":
         return "Đã trả kết quả tại Bộ phận một cửa UBND xã.", ""
