@@ -115,3 +115,35 @@ def test_insurance_and_labour_act_at_once_on_their_own_steps(desk_context, live_
         page.reload()
         expect(page.locator("#dossier-status")).to_have_text("Đã xử lý xong")
         expect(page.get_by_role("alert")).to_have_count(0)
+
+
+def test_an_admin_resets_an_officer_whose_other_session_stops_at_its_next_request(
+    desk_context, live_app
+):
+    with live_app.app_context():
+        create_officer("quan-tri", username="admin")
+        create_officer("tu-phap", username="hoa")
+    hoa = desk_context()
+    sign_in(hoa, "hoa")
+    expect(hoa.get_by_role("link", name="Hồ sơ", exact=True)).to_be_visible()
+
+    admin = desk_context()
+    sign_in(admin, "admin")
+    admin.get_by_role("link", name="Cán bộ", exact=True).click()
+    expect(admin.get_by_role("heading", name="Cán bộ của xã")).to_be_visible()
+    admin.get_by_role("button", name="Đặt lại mật khẩu: hoa").click()
+    handed = admin.get_by_role("status").filter(has_text="Đã đặt lại mật khẩu của hoa")
+    expect(handed).to_be_visible()
+    password = admin.locator(".temporary-password").inner_text()
+    expect(admin.get_by_role("table").last).to_contain_text("Đặt lại mật khẩu")
+
+    # Hoa's open page: its next request finds the session gone.
+    hoa.get_by_role("link", name="Hồ sơ", exact=True).click()
+    expect(hoa.get_by_label("Tên đăng nhập")).to_be_visible()
+    expect(
+        hoa.get_by_text("mật khẩu hoặc khóa đăng nhập của tài khoản vừa được thay đổi")
+    ).to_be_visible()
+    hoa.get_by_label("Tên đăng nhập").fill("hoa")
+    hoa.get_by_label("Mật khẩu").fill(password)
+    hoa.get_by_role("button", name="Đăng nhập").click()
+    expect(hoa.get_by_role("link", name="Hồ sơ", exact=True)).to_be_visible()
