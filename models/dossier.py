@@ -35,6 +35,10 @@ class Dossier(db.Model):
     updated_at: Mapped[datetime | None]
     accepted_at: Mapped[datetime | None]
     done_at: Mapped[datetime | None]
+    # "online" (the citizen's own phone) or "counter" (filed at the one-stop
+    # desk by filed_by_officer_id for a citizen present): counted apart in reports.
+    channel: Mapped[str] = mapped_column(String(8), default="online", server_default="online")
+    filed_by_officer_id: Mapped[int | None] = mapped_column(ForeignKey("officers.id"))
     # The postal tracking number of the result sent by post (searchable).
     tracking_number: Mapped[str | None] = mapped_column(String(30))
     # Folded names, ID numbers and phones for the office search (domain.search),

@@ -15,6 +15,7 @@ from tests.helpers import sign_in_as
 from tests.office.helpers import (
     act,
     add_started_draft,
+    add_upload,
     create_officer,
     create_submitted_dossier,
     officer_client,
@@ -61,8 +62,15 @@ CASES = {
     "office.scanned": "paper",
     "office.token_form": "paper",
     "office.staff_change": "staff",
+    "office.counter_draft": "counter",
+    "office.counter_photo": "counter",
+    "office.counter_photo_remove": "counter",
+    "office.counter_photo_file": "counter",
+    "office.counter_code": "counter",
+    "office.counter_declaration": "counter",
+    "office.counter_file": "counter",
 }
-OFFICE_KINDS = ("office", "office_slip", "paper")  # an officer's: by dossier code or paper token
+OFFICE_KINDS = ("office", "office_slip", "paper", "counter")  # an officer's: by dossier code or paper token
 
 
 def rules_with_ids(app):
@@ -120,12 +128,25 @@ def _citizen_things(phone: str, commune: str = "05665") -> dict:
         "office": {"code": code, "upload_id": dossier_upload, "attachment_id": FORM},
         "paper": {"token": draft.paper_token, "attachment_id": FORM},
         "passkey": {"passkey_id": passkey_id},
+        "counter": _counter_draft(commune),
         # An officer account of the commune, as its admin's page names it.
         "staff": {
             "officer_id": create_officer("bhxh", commune, f"bhxh-{phone[-4:]}").id,
             "what": "khoa",
         },  # fmt: skip
     }
+
+
+def _counter_draft(commune: str) -> dict:
+    """A dossier being filed at this commune's counter, with one page."""
+    from services.desk import filing
+
+    desk = create_officer("tu-phap", commune, f"quay-{commune}")
+    draft = filing.start(desk, "khai-sinh", ["dang-ky-khai-sinh", "dang-ky-thuong-tru"], "")
+    add_upload(draft.citizen_id, draft.id, "giay-chung-sinh")
+    db.session.commit()
+    upload_id = db.session.scalars(db.select(Upload.id).where(Upload.draft_id == draft.id)).one()
+    return {"draft_id": draft.id, "upload_id": upload_id}
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ from blueprints.office import (  # noqa: E402, F401
     admin,
     auth,
     dossiers,
+    filing,
     papers,
     passkey,
     reports,

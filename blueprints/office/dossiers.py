@@ -134,6 +134,7 @@ def render_dossier(officer, dossier, *, error=None, fields=None, form_values=Non
             ],
             actions=actions,
             confirm=confirmations.for_page(dossier, officer.role, actions),
+            counter=present.counter_filing(dossier),
             step_actions={pid for _, pid in actions if pid},
             result_fields={p: results.result_fields(p) for p in dossier.procedure_ids},
             suggested={

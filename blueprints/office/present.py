@@ -59,7 +59,10 @@ def answer_sections(dossier: Dossier) -> list[dict]:
 
 
 def attachment_titles() -> dict[str, str]:
-    return {a["id"]: a["title"] for p in CATALOG["procedures"].values() for a in p["attachments"]}
+    from services.desk.filing import DECLARATION, DECLARATION_TITLE
+
+    titles = {a["id"]: a["title"] for p in CATALOG["procedures"].values() for a in p["attachments"]}
+    return {**titles, DECLARATION: DECLARATION_TITLE}
 
 
 def photo_groups(dossier: Dossier) -> list[dict]:
@@ -201,3 +204,22 @@ def history(dossier: Dossier) -> list[dict]:
             }
         )
     return rows
+
+
+CONSENT_WORDS = {
+    "sms": "mã xác nhận gửi qua tin nhắn đến điện thoại của mình",
+    "paper": "giấy cam kết có chữ ký (ảnh trong hồ sơ)",
+}
+
+
+def counter_filing(dossier: Dossier) -> dict | None:
+    """Who filed a counter dossier for the citizen, and how the citizen confirmed."""
+    if dossier.channel != "counter":
+        return None
+    first = dossier.events[0] if dossier.events else None
+    consent = ((first.changes or {}).get("counter") or {}).get("consent") if first else None
+    officer = db.session.get(Officer, dossier.filed_by_officer_id)
+    return {
+        "officer": f"{officer.full_name} ({officer.username})" if officer else "",
+        "consent": CONSENT_WORDS.get(consent, consent or ""),
+    }

@@ -22,6 +22,18 @@ def upgrade():
         batch_op.add_column(sa.Column("version", sa.Integer(), nullable=False, server_default="1"))
     with op.batch_alter_table("dossiers", schema=None) as batch_op:
         batch_op.add_column(sa.Column("tracking_number", sa.String(length=30), nullable=True))
+        batch_op.add_column(
+            sa.Column("channel", sa.String(length=8), nullable=False, server_default="online")
+        )
+        batch_op.add_column(sa.Column("filed_by_officer_id", sa.Integer(), nullable=True))
+        batch_op.create_foreign_key(
+            "fk_dossiers_filed_by_officer_id", "officers", ["filed_by_officer_id"], ["id"]
+        )
+    with op.batch_alter_table("drafts", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("counter_officer_id", sa.Integer(), nullable=True))
+        batch_op.create_foreign_key(
+            "fk_drafts_counter_officer_id", "officers", ["counter_officer_id"], ["id"]
+        )
     _backfill()
     op.create_table(
         "officer_audit",
@@ -79,7 +91,13 @@ def downgrade():
         batch_op.drop_index("ix_officer_audit_officer_id")
         batch_op.drop_index("ix_officer_audit_commune_code")
     op.drop_table("officer_audit")
+    with op.batch_alter_table("drafts", schema=None) as batch_op:
+        batch_op.drop_constraint("fk_drafts_counter_officer_id", type_="foreignkey")
+        batch_op.drop_column("counter_officer_id")
     with op.batch_alter_table("dossiers", schema=None) as batch_op:
+        batch_op.drop_constraint("fk_dossiers_filed_by_officer_id", type_="foreignkey")
+        batch_op.drop_column("filed_by_officer_id")
+        batch_op.drop_column("channel")
         batch_op.drop_column("tracking_number")
     with op.batch_alter_table("procedure_progress", schema=None) as batch_op:
         batch_op.drop_column("version")

@@ -29,6 +29,20 @@ class SubmitProblem(Exception):
     fields: dict | None = None
 
 
+@dataclass
+class AtCounter:
+    """A dossier filed at the one-stop desk by an officer for a citizen present,
+    and how the citizen confirmed it: "sms" (a code sent to their phone, read
+    out to the officer) or "paper" (a signed declaration, photographed)."""
+
+    officer_id: int
+    role: str
+    consent: str
+
+
+COUNTER_NOTE = "Nộp tại Bộ phận một cửa UBND xã (cán bộ nộp thay công dân có mặt)"
+
+
 def existing_dossier(citizen_id: int, idempotency_key: str) -> Dossier | None:
     return db.session.scalars(
         select(Dossier).where(
@@ -124,6 +138,7 @@ def create_dossier(
     *,
     receipt_sms: bool = False,
     confirmed_with: str = "sms",
+    counter: AtCounter | None = None,
 ) -> Dossier:
     """Insert the dossier, its timeline and its files in one transaction, and
     with `receipt_sms` the receipt SMS in the outbox in that same transaction.
@@ -163,19 +178,27 @@ def create_dossier(
             received_at=received_at,
             due_date=overall,
             vouched=vouched_answers(citizen_id, answers),
+            channel="counter" if counter else "online",
+            filed_by_officer_id=counter.officer_id if counter else None,
         )
         db.session.add(dossier)
         db.session.flush()
         electronic = forms.electronic_for(draft.commune_code, procedures)
+        changes = (
+            {"declaration": {"method": confirmed_with, "electronic": electronic}}
+            if electronic
+            else {}
+        )
+        if counter:  # who filed, for whom, how the citizen confirmed
+            changes["counter"] = {"consent": counter.consent, "citizen_id": citizen_id}
         submitted = DossierEvent(
             dossier_id=dossier.id,
             status=Status.SUBMITTED,
-            actor="citizen",
-            note="Công dân nộp hồ sơ trực tuyến",
+            actor=counter.role if counter else "citizen",
+            officer_id=counter.officer_id if counter else None,
+            note=COUNTER_NOTE if counter else "Công dân nộp hồ sơ trực tuyến",
             at=received_at,
-            changes={"declaration": {"method": confirmed_with, "electronic": electronic}}
-            if electronic
-            else None,
+            changes=changes or None,
         )
         db.session.add(submitted)
         # The SMS only when confirmed by SMS code (a passkey citizen gets none);
