@@ -70,7 +70,8 @@ CASES = {
     "office.counter_declaration": "counter",
     "office.counter_file": "counter",
 }
-OFFICE_KINDS = ("office", "office_slip", "paper", "counter")  # an officer's: by dossier code or paper token
+# An officer's: by dossier code, paper token or counter draft.
+OFFICE_KINDS = ("office", "office_slip", "paper", "counter")
 
 
 def rules_with_ids(app):

@@ -125,8 +125,9 @@ def test_the_counter_applies_the_same_rules_as_online(app, desk):
 
 def test_a_wrong_choice_of_procedures_or_phone_is_refused_with_what_to_do(app, desk):
     token = csrf_of(desk.get(START).text)
-    response = desk.post(START, data={"csrf_token": token, "group": "khai-sinh",
-                                      "procedures": ["dang-ky-thuong-tru"], "phone": "12"})  # fmt: skip
+    data = {"csrf_token": token, "group": "khai-sinh", "procedures": ["dang-ky-thuong-tru"],
+            "phone": "12"}  # fmt: skip
+    response = desk.post(START, data=data)
     assert response.status_code == 400
     assert "Đăng ký khai sinh" in response.text
     assert "số điện thoại" in response.text.lower()
