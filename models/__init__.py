@@ -2,7 +2,13 @@
 
 from models.account import Citizen, OtpChallenge, PhoneCodeFailures
 from models.commune import Commune
-from models.dossier import DailySequence, Dossier, DossierEvent, ProcedureProgress
+from models.dossier import (
+    DailySequence,
+    Dossier,
+    DossierEvent,
+    DuplicateDismissal,
+    ProcedureProgress,
+)
 from models.draft import Draft, Upload
 from models.office import Notification, Officer, OfficerAudit, Payment
 from models.passkey import Passkey, WebAuthnChallenge
@@ -24,6 +30,7 @@ __all__ = [
     "Payment",
     "PhoneCodeFailures",
     "ProcedureProgress",
+    "DuplicateDismissal",
     "Upload",
     "UserSession",
     "VneidIdentity",

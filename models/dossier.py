@@ -39,6 +39,9 @@ class Dossier(db.Model):
     # desk by filed_by_officer_id for a citizen present): counted apart in reports.
     channel: Mapped[str] = mapped_column(String(8), default="online", server_default="online")
     filed_by_officer_id: Mapped[int | None] = mapped_column(ForeignKey("officers.id"))
+    # The birth or death this dossier is about (domain.duplicates): two open
+    # dossiers with one key are flagged to the officer as the same event.
+    event_key: Mapped[str | None] = mapped_column(String(80), index=True)
     # The postal tracking number of the result sent by post (searchable).
     tracking_number: Mapped[str | None] = mapped_column(String(30))
     # Folded names, ID numbers and phones for the office search (domain.search),
@@ -109,6 +112,20 @@ class ProcedureProgress(db.Model):
     dossier: Mapped[Dossier] = relationship(back_populates="progress")
 
     __mapper_args__ = {"version_id_col": version}
+
+
+class DuplicateDismissal(db.Model):
+    """An officer's "not a duplicate" for two dossiers that share an event key;
+    the pair is stored lowest id first."""
+
+    __tablename__ = "duplicate_dismissals"
+    __table_args__ = (UniqueConstraint("first_id", "second_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    first_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id"))
+    second_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id"))
+    officer_id: Mapped[int] = mapped_column(ForeignKey("officers.id"))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class DailySequence(db.Model):

@@ -116,3 +116,6 @@ def _refresh_search_text(_mapper, _connection, target: Dossier):
         [(p.procedure_id, p.result) for p in target.progress], target.tracking_number
     )
     target.search_text = build_search_text(target.answers, recorded=recorded)
+    from domain.duplicates import event_key
+
+    target.event_key = event_key(target.group_id, target.answers)

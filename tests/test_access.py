@@ -62,6 +62,7 @@ CASES = {
     "office.scanned": "paper",
     "office.token_form": "paper",
     "office.staff_change": "staff",
+    "office.not_duplicate": "office",
     "office.counter_draft": "counter",
     "office.counter_photo": "counter",
     "office.counter_photo_remove": "counter",

@@ -42,9 +42,12 @@ def counter_start(officer):
         if not FilingForm().validate_on_submit():
             return _stale()
         group_id = request.form.get("group", "")
+        group = next((g for g in CATALOG["groups"] if g["id"] == group_id), None)
+        in_group = set(group["procedures"]) if group else set()
         values = {
             "group": group_id, "phone": request.form.get("phone", "")[:30],
-            "procedures": request.form.getlist("procedures"),
+            # Only the chosen group's ticks count: the other group's list is on the page too.
+            "procedures": [p for p in request.form.getlist("procedures") if p in in_group],
         }  # fmt: skip
         try:
             draft = filing.start(officer, group_id, values["procedures"], values["phone"])

@@ -223,3 +223,21 @@ def counter_filing(dossier: Dossier) -> dict | None:
         "officer": f"{officer.full_name} ({officer.username})" if officer else "",
         "consent": CONSENT_WORDS.get(consent, consent or ""),
     }
+
+
+def duplicates(officer: Officer, dossier: Dossier) -> list[dict]:
+    """The other dossiers of the same birth or death, linked when this officer
+    may open them; another commune's is only said to exist."""
+    from services.desk import duplicates as found
+    from services.desk.office import can_see
+
+    rows = []
+    for row in found.others(dossier):
+        other, dismissed = row["dossier"], row["dismissed"]
+        by = db.session.get(Officer, dismissed.officer_id) if dismissed else None
+        rows.append({
+            "code": other.code, "visible": can_see(officer, other),
+            "status": statuses.label(other.status),
+            "dismissed": dismissed, "by": f"{by.full_name} ({by.username})" if by else "",
+        })  # fmt: skip
+    return rows

@@ -26,6 +26,8 @@ def upgrade():
             sa.Column("channel", sa.String(length=8), nullable=False, server_default="online")
         )
         batch_op.add_column(sa.Column("filed_by_officer_id", sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column("event_key", sa.String(length=80), nullable=True))
+        batch_op.create_index("ix_dossiers_event_key", ["event_key"], unique=False)
         batch_op.create_foreign_key(
             "fk_dossiers_filed_by_officer_id", "officers", ["filed_by_officer_id"], ["id"]
         )
@@ -35,6 +37,19 @@ def upgrade():
             "fk_drafts_counter_officer_id", "officers", ["counter_officer_id"], ["id"]
         )
     _backfill()
+    op.create_table(
+        "duplicate_dismissals",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("first_id", sa.Integer(), nullable=False),
+        sa.Column("second_id", sa.Integer(), nullable=False),
+        sa.Column("officer_id", sa.Integer(), nullable=False),
+        sa.Column("at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(["first_id"], ["dossiers.id"]),
+        sa.ForeignKeyConstraint(["second_id"], ["dossiers.id"]),
+        sa.ForeignKeyConstraint(["officer_id"], ["officers.id"]),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("first_id", "second_id"),
+    )
     op.create_table(
         "officer_audit",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -58,6 +73,7 @@ def _backfill():
     dossiers filed before this revision."""
     import json
 
+    from domain.duplicates import event_key
     from domain.search import build_search_text, recorded_terms
 
     def load(value):
@@ -74,19 +90,26 @@ def _backfill():
         sa.text("SELECT dossier_id, procedure_id, result FROM procedure_progress")
     ):
         results.setdefault(dossier_id, []).append((pid, load(result)))
-    for dossier_id, answers in bind.execute(sa.text("SELECT id, answers FROM dossiers")).fetchall():
+    rows = bind.execute(sa.text("SELECT id, group_id, answers FROM dossiers")).fetchall()
+    for dossier_id, group_id, answers in rows:
+        answers = load(answers) or {}
         recorded = recorded_terms(results.get(dossier_id, []), tracking.get(dossier_id))
         bind.execute(
-            sa.text("UPDATE dossiers SET search_text = :t, tracking_number = :n WHERE id = :i"),
+            sa.text(
+                "UPDATE dossiers SET search_text = :t, tracking_number = :n, event_key = :k "
+                "WHERE id = :i"
+            ),
             {
-                "t": build_search_text(load(answers) or {}, recorded=recorded),
+                "t": build_search_text(answers, recorded=recorded),
                 "n": tracking.get(dossier_id),
+                "k": event_key(group_id, answers),
                 "i": dossier_id,
             },
         )
 
 
 def downgrade():
+    op.drop_table("duplicate_dismissals")
     with op.batch_alter_table("officer_audit", schema=None) as batch_op:
         batch_op.drop_index("ix_officer_audit_officer_id")
         batch_op.drop_index("ix_officer_audit_commune_code")
@@ -96,6 +119,8 @@ def downgrade():
         batch_op.drop_column("counter_officer_id")
     with op.batch_alter_table("dossiers", schema=None) as batch_op:
         batch_op.drop_constraint("fk_dossiers_filed_by_officer_id", type_="foreignkey")
+        batch_op.drop_index("ix_dossiers_event_key")
+        batch_op.drop_column("event_key")
         batch_op.drop_column("filed_by_officer_id")
         batch_op.drop_column("channel")
         batch_op.drop_column("tracking_number")

@@ -78,11 +78,15 @@ def check_draft(draft: Draft, uploads: list[Upload], today: date) -> dict:
         # What the e-ID vouched for may not be changed (domain.vneid).
         for key, message in vouched_check(draft.citizen_id, draft.answers)[0].items():
             fields.setdefault(key, message)
+    from services.desk.duplicates import warning_for_draft
+
     return {
         "ok": not selection_error and not fields and not missing,
         "selection_error": selection_error,
         "fields": fields,
         "missing_attachments": missing,
+        # A warning, never a refusal: the officer decides (services.desk.duplicates).
+        "duplicate": warning_for_draft(draft) if not selection_error else None,
     }
 
 
