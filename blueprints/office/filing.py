@@ -1,7 +1,16 @@
 """Filing at the counter (services.desk.filing): choose the procedures, fill the
 citizen's answers, photograph the papers, confirm with the citizen, file."""
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    get_flashed_messages,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_wtf import FlaskForm
 
 from blueprints.office import bp
@@ -91,6 +100,7 @@ def render_counter(officer, draft, *, errors=None, error=None, status=200, code_
         errors=errors if errors is not None else {}, check=check, error=error,
         phone=mask_phone(phone) if phone else None, code_sent_to=code_sent_to,
         procedure_titles=[CATALOG["procedures"][p]["title"] for p in draft.procedure_ids],
+        messages=get_flashed_messages(),
     ), status  # fmt: skip
 
 

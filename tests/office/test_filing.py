@@ -47,6 +47,7 @@ def draft_of(url) -> Draft:
 
 def complete(app, desk, url):
     assert fill(desk, url).status_code == 302
+    assert "Đã lưu thông tin." in desk.get(url).text
     with app.app_context():
         wanted = [a["id"] for a in filing.asked(draft_of(url)) if a.get("required")]
     assert wanted
