@@ -17,7 +17,7 @@ from services.desk import confirmations, deadlines, office, queue, slips, workli
 from services.dossiers import payments
 from services.identity.officer_auth import officer_required
 from services.input import BadInput, query_int
-from services.photos import storage
+from services.photos import sizes, storage
 
 OFFICE_ROLES = workflow.AGENCY_ROLES
 
@@ -176,7 +176,10 @@ def photo(officer, code: str, upload_id: str):
     upload = db.session.get(Upload, upload_id)
     if upload is None or upload.dossier_id != dossier.id:
         abort(404)
-    return storage.photo_response(upload)
+    width = request.args.get("w", "")
+    if width and width not in {str(w) for w in sizes.WIDTHS}:
+        raise BadInput("Không có cỡ ảnh này. Hãy mở lại ảnh từ trang hồ sơ.")
+    return storage.photo_response(upload, int(width) if width else None)
 
 
 @bp.post("/ho-so/<code>/khong-trung")
