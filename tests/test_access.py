@@ -27,7 +27,14 @@ OWNER_PHONE = "+84912345678"
 INTRUDER_PHONE = "+84987654321"
 
 # Routes whose <code> is a commune's public code or a file name: nothing personal.
-PUBLIC = {"static", "citizen.commune_landing", "api.commune", "counter.show", "counter.image"}
+PUBLIC = {
+    "static",
+    "citizen.commune_landing",
+    "api.commune",
+    "counter.show",
+    "counter.image",
+    "helping.help_page",
+}
 
 # endpoint -> whose thing it is: the citizen's draft, dossier or passkey, or an
 # office dossier. upload_id follows the draft or the dossier.

@@ -136,6 +136,10 @@ def describe_changes(changes: dict | None, procedure_id: str | None = None) -> l
         lines.append(f"Số tiền: {changes['amount']:,} đồng".replace(",", "."))
     if changes.get("tracking"):
         lines.append(f"Số hiệu bưu gửi: {changes['tracking']}")
+    if changes.get("helped_by"):
+        from domain.helping import label
+
+        lines.append(f"Người giúp khai trên điện thoại của công dân: {label(changes['helped_by'])}")
     if changes.get("declaration", {}).get("electronic"):
         lines.append(declaration_line(changes["declaration"]))
     if changes.get("result") and procedure_id:

@@ -9,7 +9,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
-from domain import validation
+from domain import helping, validation
 from domain.catalog import CATALOG
 from domain.dossier_code import format_code
 from domain.statuses import Status
@@ -143,6 +143,7 @@ def create_dossier(
     receipt_sms: bool = False,
     confirmed_with: str = "sms",
     counter: AtCounter | None = None,
+    helped_by: str | None = None,
 ) -> Dossier:
     """Insert the dossier, its timeline and its files in one transaction, and
     with `receipt_sms` the receipt SMS in the outbox in that same transaction.
@@ -195,12 +196,16 @@ def create_dossier(
         )
         if counter:  # who filed, for whom, how the citizen confirmed
             changes["counter"] = {"consent": counter.consent, "citizen_id": citizen_id}
+        note = COUNTER_NOTE if counter else "Công dân nộp hồ sơ trực tuyến"
+        if helped_by:  # "giúp người dân": the helper's role only (domain.helping)
+            changes["helped_by"] = helped_by
+            note += f", có người giúp: {helping.label(helped_by).lower()}"
         submitted = DossierEvent(
             dossier_id=dossier.id,
             status=Status.SUBMITTED,
             actor=counter.role if counter else "citizen",
             officer_id=counter.officer_id if counter else None,
-            note=COUNTER_NOTE if counter else "Công dân nộp hồ sơ trực tuyến",
+            note=note,
             at=received_at,
             changes=changes or None,
         )
