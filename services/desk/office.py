@@ -68,6 +68,7 @@ class ActionInput:
     # The version of the step the page acted on (step actions): checked
     # instead of the dossier's, which other agencies' steps move on.
     step_version: int | None = None
+    answers: dict | None = None  # resubmit: the corrected answers, all of them
 
 
 def snapshot(dossier: Dossier) -> State:
@@ -228,7 +229,9 @@ def perform(
 def _lock_and_refresh(dossier: Dossier) -> None:
     """Wait for any other action on this dossier to commit (FOR UPDATE on
     PostgreSQL; SQLite's IMMEDIATE transaction already holds the write lock),
-    then read the dossier and its steps again as committed."""
+    then read the dossier and its steps again as committed. Callers change
+    nothing on the dossier before ``perform`` (their changes go in the
+    ActionInput): a pending change would be flushed here first."""
     db.session.scalars(
         select(Dossier)
         .where(Dossier.id == dossier.id)
@@ -323,6 +326,8 @@ def _apply_inputs(dossier: Dossier, plan, inp: ActionInput, changes: dict, now) 
     if action == "resubmit":
         changes.update(request=dossier.supplement, answers=inp.corrections, photos=inp.added)
         dossier.supplement = None
+        if inp.answers is not None:
+            dossier.answers = inp.answers
         return "Công dân đã nộp bổ sung.", ""
     if action == "request_payment":
         amount = _amount(inp)
