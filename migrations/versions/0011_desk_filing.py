@@ -1,4 +1,4 @@
-"""desk: a version per step (agencies in parallel), officer audit log
+"""desk (issue 15): step versions, counter filing, tracking and duplicate keys, officer audit
 
 Revision ID: 0011_desk_filing
 Revises: 0010_forms
