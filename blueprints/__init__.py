@@ -2,6 +2,8 @@
 
 - citizen: public pages (QR landing, commune search, tracking) and the
   signed-in citizen's wizard and dossiers (guarded by citizen_required).
+- helping (/x/<commune>/giup): public; a helper turns on the "giúp người dân"
+  mode on the citizen's phone (a cookie with a role only, CSRF-checked POST).
 - vneid (/dang-nhap/vneid): sign-in with the national e-ID over OpenID Connect
   (off until VNEID_ISSUER and the client are set); starts rate limited per IP;
   linking is a POST with a CSRF token from a signed-in phone account.
@@ -31,10 +33,11 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
-    from blueprints import account, auth, citizen, papers, pwa, vneid
+    from blueprints import account, auth, citizen, helping, papers, pwa, vneid
     from blueprints.api import bp as api_bp
 
     app.register_blueprint(citizen.bp)
+    app.register_blueprint(helping.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(vneid.bp)
     app.register_blueprint(account.bp)

@@ -21,6 +21,7 @@ from sqlalchemy import select
 from wtforms import StringField
 from wtforms.validators import InputRequired
 
+from domain import helping
 from domain.errors import RuleError
 from domain.phones import mask_phone, normalize_vn_mobile
 from extensions import db, from_office_network, limiter
@@ -232,6 +233,7 @@ def sign_out():
         # Not "storage": that would also remove the service worker and the
         # offline app; static/js/leave.js empties what the app keeps itself.
         response.headers["Clear-Site-Data"] = '"cache"'
+        response.delete_cookie(helping.COOKIE)  # and the "giúp người dân" mode
         if at_vneid:  # and at the identity provider (RP-initiated logout)
             from blueprints.vneid import logout_response
 

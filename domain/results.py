@@ -97,11 +97,36 @@ def describe(procedure_id: str, values: dict) -> str:
     parts = []
     for f in result_fields(procedure_id):
         value = values.get(f["id"])
-        if not value:
-            continue
-        if f["type"] == "date":
-            value = f"{value[8:10]}/{value[5:7]}/{value[:4]}"
-        elif f["type"] == "integer":
-            value = f"{int(value):,}".replace(",", ".")
-        parts.append(f"{f['label']}: {value}")
+        if value:
+            parts.append(f"{f['label']}: {_shown(f, value)}")
     return "; ".join(parts)
+
+
+def _shown(f: dict, value: str) -> str:
+    if f["type"] == "date":
+        return f"{value[8:10]}/{value[5:7]}/{value[:4]}"
+    if f["type"] == "integer":
+        return f"{int(value):,}".replace(",", ".")
+    return value
+
+
+def describe_correction(procedure_id: str, correction: dict) -> list[str]:
+    """Each corrected field of a result, "label: old → new" (history, control sheet)."""
+    fields = {f["id"]: f for f in result_fields(procedure_id)}
+    lines = []
+    for key, (old, new) in correction.items():
+        f = fields.get(key, {"label": key, "type": "text"})
+        was = _shown(f, old) if old else "(trống)"
+        now = _shown(f, new) if new else "(trống)"
+        lines.append(f"{f['label']}: {was} → {now}")
+    return lines
+
+
+def searchable(procedure_id: str, values: dict) -> list[str]:
+    """The recorded numbers an officer may search by: registration, notice and
+    decision numbers, ID and insurance numbers; not dates or amounts."""
+    return [
+        values[f["id"]]
+        for f in result_fields(procedure_id)
+        if f["type"] in ("text", "personal_id") and values.get(f["id"])
+    ]

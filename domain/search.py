@@ -1,5 +1,7 @@
 """Office search: by dossier code, a person's name (with or without tone
-marks), a phone number or a personal ID number.
+marks), a phone number or a personal ID number, and by what the agencies
+recorded: a registration or notice number, the child's new personal ID number,
+the postal tracking number.
 
 Answers are JSON, which the database cannot search by folded name; each
 dossier keeps one ``search_text`` line built here, searched with LIKE.
@@ -42,7 +44,15 @@ def _phone_forms(raw: str) -> list[str]:
     return [digits] if digits else []
 
 
-def build_search_text(answers: dict, extra_phones: list[str] = ()) -> str:
+def recorded_terms(results: list[tuple[str, dict | None]], tracking: str | None) -> list[str]:
+    """The numbers recorded on a dossier, from its steps' results and its tracking."""
+    from domain.results import searchable
+
+    terms = [v for pid, values in results for v in searchable(pid, values or {})]
+    return [*terms, tracking] if tracking else terms
+
+
+def build_search_text(answers: dict, extra_phones: list[str] = (), recorded: list[str] = ()) -> str:
     """One lowercase, unaccented line: "nguyen thi lan | tran minh an | 0912345678 | ..."."""
     parts: list[str] = []
     sections: dict[str, dict[str, str]] = {}
@@ -65,6 +75,7 @@ def build_search_text(answers: dict, extra_phones: list[str] = ()) -> str:
         parts.append(_fold(full))
     for phone in extra_phones:
         parts.extend(_phone_forms(phone))
+    parts.extend(_fold(term) for term in recorded if term)
     return " | ".join(dict.fromkeys(p for p in parts if p))
 
 

@@ -84,6 +84,7 @@ ACTIONS = {
     "request_payment": "Yêu cầu nộp phí, lệ phí",
     "confirm_payment": "Xác nhận đã nộp phí tại UBND xã",
     "record_result": "Ghi kết quả",
+    "correct_result": "Sửa kết quả đã ghi",
     "stop": "Dừng xử lý",
     "return_at_office": "Trả kết quả tại UBND xã",
     "send_by_post": "Gửi kết quả qua bưu chính",
@@ -92,8 +93,13 @@ ACTIONS = {
     "apologize": "Xin lỗi và hẹn lại ngày trả kết quả",
 }
 OFFICER_ACTIONS = tuple(a for a in ACTIONS if a not in ("withdraw", "resubmit"))
-STEP_ACTIONS = frozenset({"request_payment", "confirm_payment", "record_result", "stop"})
+STEP_ACTIONS = frozenset(
+    {"request_payment", "confirm_payment", "record_result", "correct_result", "stop"}
+)
 # request_supplement names a step, or none when asked at the receiving desk.
+# Actions on one step check that step's version, not the dossier's
+# (services.desk.office): agencies on their own steps work side by side.
+STEP_VERSIONED = STEP_ACTIONS | {"request_supplement"}
 
 
 @dataclass(frozen=True)
@@ -274,6 +280,13 @@ def _plan(action: str, role: str, state: State, pid: str | None) -> Plan:
             return Plan(action, S.SUBMITTED)
         changes = {p: S.IN_PROCESS for p in asked}
         return Plan(action, derive(_with(state.steps, changes)), changes)
+
+    if action == "correct_result":
+        # A result recorded by mistake stays correctable by its agency, even
+        # once handed over: the registers must say what was really issued.
+        # Nothing moves; the history keeps the old and the new value.
+        step = _own_step(role, state, pid, {S.DONE})
+        return Plan(action, status, procedure_id=step.procedure_id)
 
     # Actions on one step, by the agency that holds it.
     if status in TERMINAL:

@@ -2,9 +2,15 @@
 
 from models.account import Citizen, OtpChallenge, PhoneCodeFailures
 from models.commune import Commune
-from models.dossier import DailySequence, Dossier, DossierEvent, ProcedureProgress
+from models.dossier import (
+    DailySequence,
+    Dossier,
+    DossierEvent,
+    DuplicateDismissal,
+    ProcedureProgress,
+)
 from models.draft import Draft, Upload
-from models.office import Notification, Officer, Payment
+from models.office import Notification, Officer, OfficerAudit, Payment
 from models.passkey import Passkey, WebAuthnChallenge
 from models.session import UserSession
 from models.vneid import VneidIdentity
@@ -18,11 +24,13 @@ __all__ = [
     "Draft",
     "Notification",
     "Officer",
+    "OfficerAudit",
     "OtpChallenge",
     "Passkey",
     "Payment",
     "PhoneCodeFailures",
     "ProcedureProgress",
+    "DuplicateDismissal",
     "Upload",
     "UserSession",
     "VneidIdentity",

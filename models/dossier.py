@@ -35,7 +35,17 @@ class Dossier(db.Model):
     updated_at: Mapped[datetime | None]
     accepted_at: Mapped[datetime | None]
     done_at: Mapped[datetime | None]
-    # Folded names, ID numbers and phones for the office search (domain.search).
+    # "online" (the citizen's own phone) or "counter" (filed at the one-stop
+    # desk by filed_by_officer_id for a citizen present): counted apart in reports.
+    channel: Mapped[str] = mapped_column(String(8), default="online", server_default="online")
+    filed_by_officer_id: Mapped[int | None] = mapped_column(ForeignKey("officers.id"))
+    # The birth or death this dossier is about (domain.duplicates): two open
+    # dossiers with one key are flagged to the officer as the same event.
+    event_key: Mapped[str | None] = mapped_column(String(80), index=True)
+    # The postal tracking number of the result sent by post (searchable).
+    tracking_number: Mapped[str | None] = mapped_column(String(30))
+    # Folded names, ID numbers and phones for the office search (domain.search),
+    # and what the agencies recorded: registration and ID numbers, tracking.
     search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
     # The open supplement request: what the citizen must add or correct.
     supplement: Mapped[dict | None] = mapped_column(JSON)
@@ -94,8 +104,28 @@ class ProcedureProgress(db.Model):
     started_at: Mapped[datetime | None]  # reached its agency
     completed_at: Mapped[datetime | None]
     result: Mapped[dict | None] = mapped_column(JSON)
+    # Optimistic lock of the step alone: an officer's page carries the version
+    # of the step it acts on, so two agencies on their own steps of one
+    # dossier never conflict, while two officers on one step still do (409).
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     dossier: Mapped[Dossier] = relationship(back_populates="progress")
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class DuplicateDismissal(db.Model):
+    """An officer's "not a duplicate" for two dossiers that share an event key;
+    the pair is stored lowest id first."""
+
+    __tablename__ = "duplicate_dismissals"
+    __table_args__ = (UniqueConstraint("first_id", "second_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    first_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id"))
+    second_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id"))
+    officer_id: Mapped[int] = mapped_column(ForeignKey("officers.id"))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class DailySequence(db.Model):

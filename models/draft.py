@@ -25,6 +25,9 @@ class Draft(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     dossier_id: Mapped[int | None] = mapped_column(ForeignKey("dossiers.id"))
+    # A draft filled at the office counter by this officer for a citizen who
+    # is present (services.desk.filing): never the citizen's to edit online.
+    counter_officer_id: Mapped[int | None] = mapped_column(ForeignKey("officers.id"))
     # Printed in the QR of its filled declarations (services.forms): random,
     # so the paper links to the draft without carrying anything personal.
     paper_token: Mapped[str | None] = mapped_column(String(16))

@@ -3,7 +3,7 @@
 import secrets
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, event
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from extensions import db
@@ -25,6 +25,25 @@ class Officer(db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_sign_in_at: Mapped[datetime | None]
+
+
+class OfficerAudit(db.Model):
+    """Append-only log of the commune admin's changes to officer accounts: who
+    changed whom, what, when. Never a password (services.identity.officer_admin)."""
+
+    __tablename__ = "officer_audit"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    commune_code: Mapped[str] = mapped_column(String(5), index=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    admin_id: Mapped[int] = mapped_column(ForeignKey("officers.id"))
+    officer_id: Mapped[int] = mapped_column(ForeignKey("officers.id"), index=True)
+    # created | deactivated | reactivated | password_reset | passkeys_reset
+    action: Mapped[str] = mapped_column(String(24))
+    detail: Mapped[dict | None] = mapped_column(JSON)
+
+    admin: Mapped[Officer] = relationship(foreign_keys=[admin_id])
+    officer: Mapped[Officer] = relationship(foreign_keys=[officer_id])
 
 
 class Notification(db.Model):
@@ -103,10 +122,22 @@ def _history_is_append_only(_mapper, _connection, target):
     raise RuntimeError("dossier history is append-only: add an event, never change one")
 
 
+@event.listens_for(OfficerAudit, "before_update")
+@event.listens_for(OfficerAudit, "before_delete")
+def _audit_is_append_only(_mapper, _connection, target):
+    raise RuntimeError("the officer audit log is append-only: add a row, never change one")
+
+
 @event.listens_for(Dossier, "before_insert")
 @event.listens_for(Dossier, "before_update")
 def _refresh_search_text(_mapper, _connection, target: Dossier):
     # Kept here so every way of writing a dossier (submit, supplement) updates it.
-    from domain.search import build_search_text
+    from domain.search import build_search_text, recorded_terms
 
-    target.search_text = build_search_text(target.answers)
+    recorded = recorded_terms(
+        [(p.procedure_id, p.result) for p in target.progress], target.tracking_number
+    )
+    target.search_text = build_search_text(target.answers, recorded=recorded)
+    from domain.duplicates import event_key
+
+    target.event_key = event_key(target.group_id, target.answers)

@@ -12,7 +12,14 @@ from commands import enable_commune
 from extensions import db
 from models import Citizen, Dossier, Passkey, Upload
 from tests.helpers import sign_in_as
-from tests.office.helpers import act, add_started_draft, create_submitted_dossier, officer_client
+from tests.office.helpers import (
+    act,
+    add_started_draft,
+    add_upload,
+    create_officer,
+    create_submitted_dossier,
+    officer_client,
+)
 
 OTHER_COMMUNE = "02143"
 FORM = "to-khai-khai-sinh"  # the filled form every birth draft and dossier has
@@ -20,7 +27,14 @@ OWNER_PHONE = "+84912345678"
 INTRUDER_PHONE = "+84987654321"
 
 # Routes whose <code> is a commune's public code or a file name: nothing personal.
-PUBLIC = {"static", "citizen.commune_landing", "api.commune", "counter.show", "counter.image"}
+PUBLIC = {
+    "static",
+    "citizen.commune_landing",
+    "api.commune",
+    "counter.show",
+    "counter.image",
+    "helping.help_page",
+}
 
 # endpoint -> whose thing it is: the citizen's draft, dossier or passkey, or an
 # office dossier. upload_id follows the draft or the dossier.
@@ -54,8 +68,18 @@ CASES = {
     "office.dossier_form": "office",
     "office.scanned": "paper",
     "office.token_form": "paper",
+    "office.staff_change": "staff",
+    "office.not_duplicate": "office",
+    "office.counter_draft": "counter",
+    "office.counter_photo": "counter",
+    "office.counter_photo_remove": "counter",
+    "office.counter_photo_file": "counter",
+    "office.counter_code": "counter",
+    "office.counter_declaration": "counter",
+    "office.counter_file": "counter",
 }
-OFFICE_KINDS = ("office", "office_slip", "paper")  # an officer's: by dossier code or paper token
+# An officer's: by dossier code, paper token or counter draft.
+OFFICE_KINDS = ("office", "office_slip", "paper", "counter")
 
 
 def rules_with_ids(app):
@@ -113,7 +137,25 @@ def _citizen_things(phone: str, commune: str = "05665") -> dict:
         "office": {"code": code, "upload_id": dossier_upload, "attachment_id": FORM},
         "paper": {"token": draft.paper_token, "attachment_id": FORM},
         "passkey": {"passkey_id": passkey_id},
+        "counter": _counter_draft(commune),
+        # An officer account of the commune, as its admin's page names it.
+        "staff": {
+            "officer_id": create_officer("bhxh", commune, f"bhxh-{phone[-4:]}").id,
+            "what": "khoa",
+        },  # fmt: skip
     }
+
+
+def _counter_draft(commune: str) -> dict:
+    """A dossier being filed at this commune's counter, with one page."""
+    from services.desk import filing
+
+    desk = create_officer("tu-phap", commune, f"quay-{commune}")
+    draft = filing.start(desk, "khai-sinh", ["dang-ky-khai-sinh", "dang-ky-thuong-tru"], "")
+    add_upload(draft.citizen_id, draft.id, "giay-chung-sinh")
+    db.session.commit()
+    upload_id = db.session.scalars(db.select(Upload.id).where(Upload.draft_id == draft.id)).one()
+    return {"draft_id": draft.id, "upload_id": upload_id}
 
 
 @pytest.fixture
@@ -154,6 +196,8 @@ def cases(app):
 
 
 def intruder_client(app, world, kind: str):
+    if kind == "staff":  # another commune's admin
+        return officer_client(app, "quan-tri", OTHER_COMMUNE)
     if kind in OFFICE_KINDS:
         return officer_client(app, "tu-phap", OTHER_COMMUNE)
     return citizen_client(app, world["intruder"]["citizen_id"])

@@ -19,10 +19,21 @@ from commands import enable_commune
 from extensions import db, limiter
 from models import Dossier, Passkey, Upload
 from tests.helpers import sign_in_as
-from tests.office.helpers import add_started_draft, create_submitted_dossier, officer_client
+from tests.office.helpers import (
+    add_started_draft,
+    create_officer,
+    create_submitted_dossier,
+    officer_client,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
-COMMUNE_CODE_ROUTES = {"counter.show", "counter.image", "citizen.commune_landing", "api.commune"}
+COMMUNE_CODE_ROUTES = {
+    "counter.show",
+    "counter.image",
+    "citizen.commune_landing",
+    "api.commune",
+    "helping.help_page",
+}
 OFFICE_ROLES = ["tu-phap", "cong-an", "bhxh", "ldtbxh", "quan-tri"]
 
 HOSTILE = [
@@ -91,6 +102,9 @@ def _things(phone: str) -> dict:
         "kind": "kiem-soat",  # a slip (the control sheet exists for every dossier)
         "attachment_id": "to-khai-khai-sinh",  # a filled form every birth draft has
         "token": draft.paper_token,
+        # The commune admin's officer pages: an officer of the commune, one change.
+        "officer_id": create_officer("bhxh", "05665", "bhxh-the-gioi").id,
+        "what": "khoa",
     }
 
 

@@ -1,4 +1,4 @@
-from flask import current_app, jsonify, url_for
+from flask import current_app, jsonify, make_response, request, url_for
 from sqlalchemy import select
 
 from blueprints.api import bp
@@ -11,6 +11,7 @@ from blueprints.api.spec import (
     SUBMIT,
     documented,
 )
+from domain import helping
 from domain.clock import today_vn
 from domain.phones import mask_phone
 from extensions import citizen_or_ip, csrf, db, limiter
@@ -186,11 +187,17 @@ def submit(citizen, **_):
             body["idempotency_key"],
             receipt_sms=not with_passkey,
             confirmed_with="passkey" if with_passkey else "sms",
+            helped_by=helping.role_of(request.cookies.get(helping.COOKIE)),
         )
     except SubmitProblem as problem:
         raise ApiError(422, problem.code, problem.message) from None
     metrics.SUBMITS.inc()
-    return _created(dossier, replayed=False)
+    response = _created(dossier, replayed=False)
+    # The mode ends with the dossier it helped with.
+    if helping.COOKIE in request.cookies:
+        response = make_response(response)
+        response.delete_cookie(helping.COOKIE)
+    return response
 
 
 @bp.get("/dossiers")

@@ -111,6 +111,10 @@ CHECK_RESULT = {
     "properties": {
         "ok": {"type": "boolean"},
         "selection_error": {"type": ["string", "null"]},
+        "duplicate": {
+            "type": ["string", "null"],
+            "description": "Có thể đã có hồ sơ cho trường hợp này: a warning, never a refusal",
+        },
         "fields": {"type": "object", "additionalProperties": {"type": "string"}},
         "warnings": {"type": "object", "additionalProperties": {"type": "string"}},
         "missing_attachments": {

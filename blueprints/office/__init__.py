@@ -18,8 +18,10 @@ from blueprints.office import (  # noqa: E402, F401
     admin,
     auth,
     dossiers,
+    filing,
     papers,
     passkey,
     reports,
     slips,
+    staff,
 )

@@ -18,6 +18,7 @@ DONE_MESSAGES = {
     "request_payment": "Đã gửi yêu cầu nộp phí cho công dân.",
     "confirm_payment": "Đã ghi nhận công dân nộp phí.",
     "record_result": "Đã ghi kết quả.",
+    "correct_result": "Đã sửa kết quả. Lịch sử giữ giá trị cũ và mới; công dân được báo.",
     "stop": "Đã dừng xử lý.",
     "return_at_office": "Đã ghi trả kết quả tại UBND xã.",
     "send_by_post": "Đã ghi gửi kết quả qua bưu chính.",
@@ -45,6 +46,10 @@ def _input(form) -> office.ActionInput:
         result={k[len(prefix) :]: v for k, v in form.items() if k.startswith(prefix)},
         tracking=form.get("tracking", ""),
         new_date=form.get("new_date", ""),
+        # Absent: the dossier's version is checked; unreadable: 0, a conflict.
+        step_version=(whole_number(form.get("step_version")) or 0)
+        if "step_version" in form
+        else None,
     )
 
 

@@ -1,6 +1,6 @@
 """The queue, one dossier with every answer and photo, and the photos themselves."""
 
-from flask import abort, get_flashed_messages, redirect, render_template, request, url_for
+from flask import abort, flash, get_flashed_messages, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
@@ -13,11 +13,11 @@ from extensions import db
 from models import Commune, Payment, Upload
 from models.base import utcnow
 from services import forms
-from services.desk import deadlines, office, queue, slips, worklist
+from services.desk import confirmations, deadlines, office, queue, slips, worklist
 from services.dossiers import payments
 from services.identity.officer_auth import officer_required
 from services.input import BadInput, query_int
-from services.photos import storage
+from services.photos import sizes, storage
 
 OFFICE_ROLES = workflow.AGENCY_ROLES
 
@@ -133,6 +133,9 @@ def render_dossier(officer, dossier, *, error=None, fields=None, form_values=Non
                 for p in dossier.progress
             ],
             actions=actions,
+            confirm=confirmations.for_page(dossier, officer.role, actions),
+            counter=present.counter_filing(dossier),
+            duplicates=present.duplicates(officer, dossier),
             step_actions={pid for _, pid in actions if pid},
             result_fields={p: results.result_fields(p) for p in dossier.procedure_ids},
             suggested={
@@ -174,4 +177,28 @@ def photo(officer, code: str, upload_id: str):
     upload = db.session.get(Upload, upload_id)
     if upload is None or upload.dossier_id != dossier.id:
         abort(404)
-    return storage.photo_response(upload)
+    width = request.args.get("w", "")
+    if width and width not in {str(w) for w in sizes.WIDTHS}:
+        raise BadInput("Không có cỡ ảnh này. Hãy mở lại ảnh từ trang hồ sơ.")
+    return storage.photo_response(upload, int(width) if width else None)
+
+
+@bp.post("/ho-so/<code>/khong-trung")
+@officer_required(*OFFICE_ROLES)
+def not_duplicate(officer, code: str):
+    """Mark this dossier and another of the same event as not a duplicate."""
+    from services.desk import duplicates
+
+    dossier = dossier_or_404(officer, code)
+    if not SearchForm().validate_on_submit():
+        return render_dossier(
+            officer, dossier, error="Trang đã cũ. Hãy tải lại trang rồi thử lại.", status=400
+        )
+    other = office.officer_dossier(officer, request.form.get("other", "")[:48])
+    if other is None or not duplicates.dismiss(officer, dossier, other):
+        return render_dossier(
+            officer, dossier, status=409,
+            error="Hai hồ sơ này không còn bị đánh dấu có thể trùng. Hãy tải lại trang.",
+        )  # fmt: skip
+    flash(f"Đã ghi: hồ sơ {dossier.code} và {other.code} không phải trùng nhau.")
+    return redirect(url_for("office.dossier_page", code=dossier.code))

@@ -70,7 +70,10 @@ def answer_sections(dossier: Dossier) -> list[dict]:
 
 
 def attachment_titles() -> dict[str, str]:
-    return {a["id"]: a["title"] for p in CATALOG["procedures"].values() for a in p["attachments"]}
+    from services.desk.filing import DECLARATION, DECLARATION_TITLE
+
+    titles = {a["id"]: a["title"] for p in CATALOG["procedures"].values() for a in p["attachments"]}
+    return {**titles, DECLARATION: DECLARATION_TITLE}
 
 
 def photo_groups(dossier: Dossier) -> list[dict]:
@@ -121,6 +124,8 @@ def describe_changes(changes: dict | None, procedure_id: str | None = None) -> l
     if "due_date" in changes:
         old, new = changes["due_date"]
         lines.append(f"Hạn trả kết quả: {vn_date(old)} → {vn_date(new)}")
+    if changes.get("correction") and procedure_id:
+        lines.extend(results.describe_correction(procedure_id, changes["correction"]))
     if changes.get("reason"):
         lines.append(f"Nội dung: {changes['reason']}")
     if changes.get("attachments"):
@@ -142,6 +147,10 @@ def describe_changes(changes: dict | None, procedure_id: str | None = None) -> l
         lines.append(f"Số tiền: {changes['amount']:,} đồng".replace(",", "."))
     if changes.get("tracking"):
         lines.append(f"Số hiệu bưu gửi: {changes['tracking']}")
+    if changes.get("helped_by"):
+        from domain.helping import label
+
+        lines.append(f"Người giúp khai trên điện thoại của công dân: {label(changes['helped_by'])}")
     if changes.get("declaration", {}).get("electronic"):
         lines.append(declaration_line(changes["declaration"]))
     if changes.get("result") and procedure_id:
@@ -234,3 +243,40 @@ def sms_messages(dossier: Dossier) -> list[dict]:
         }
         for row in rows
     ]
+
+
+CONSENT_WORDS = {
+    "sms": "mã xác nhận gửi qua tin nhắn đến điện thoại của mình",
+    "paper": "giấy cam kết có chữ ký (ảnh trong hồ sơ)",
+}
+
+
+def counter_filing(dossier: Dossier) -> dict | None:
+    """Who filed a counter dossier for the citizen, and how the citizen confirmed."""
+    if dossier.channel != "counter":
+        return None
+    first = dossier.events[0] if dossier.events else None
+    consent = ((first.changes or {}).get("counter") or {}).get("consent") if first else None
+    officer = db.session.get(Officer, dossier.filed_by_officer_id)
+    return {
+        "officer": f"{officer.full_name} ({officer.username})" if officer else "",
+        "consent": CONSENT_WORDS.get(consent, consent or ""),
+    }
+
+
+def duplicates(officer: Officer, dossier: Dossier) -> list[dict]:
+    """The other dossiers of the same birth or death, linked when this officer
+    may open them; another commune's is only said to exist."""
+    from services.desk import duplicates as found
+    from services.desk.office import can_see
+
+    rows = []
+    for row in found.others(dossier):
+        other, dismissed = row["dossier"], row["dismissed"]
+        by = db.session.get(Officer, dismissed.officer_id) if dismissed else None
+        rows.append({
+            "code": other.code, "visible": can_see(officer, other),
+            "status": statuses.label(other.status),
+            "dismissed": dismissed, "by": f"{by.full_name} ({by.username})" if by else "",
+        })  # fmt: skip
+    return rows

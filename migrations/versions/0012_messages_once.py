@@ -2,7 +2,7 @@
 and sign-in codes in the outbox (priority, deadline, no dossier)
 
 Revision ID: 0012_messages_once
-Revises: 0010_forms
+Revises: 0011_desk_filing
 Create Date: 2026-12-02 05:00:00
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "0012_messages_once"
-down_revision = "0010_forms"
+down_revision = "0011_desk_filing"
 branch_labels = None
 depends_on = None
 

@@ -2,9 +2,13 @@
 
 ``perform`` applies a ``domain.workflow`` plan: statuses, deadlines, results,
 payments, the history row and the citizen's notifications, all in one commit.
-The dossier's version column makes a second officer acting on the same
-dossier at the same moment fail with :class:`ActionProblem` (409) instead of
-both succeeding.
+Concurrency is checked where the work is: an action on one step (a result,
+a fee, a supplement, a stop) checks that step's version, any other action the
+dossier's. So two agencies acting on their own steps of one linked dossier
+both succeed, and two officers on the same step or the same dossier-level
+action still get :class:`ActionProblem` (409). Every action locks the dossier
+row and plans from what is committed, so the one-stop status derived from all
+steps is never computed from a stale read.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from domain.validation import sections_for
 from domain.workflow import State, Step, WorkflowError
 from domain.working_days import to_vn_time
 from extensions import db
-from models import Dossier, DossierEvent, Officer, Payment
+from models import Dossier, DossierEvent, Officer, Payment, ProcedureProgress
 from models.base import as_utc, utcnow
 from services.desk import deadlines
 from services.dossiers import payments
@@ -50,7 +54,7 @@ class ActionInput:
     """What an officer (or the citizen) sent, already parsed by the view."""
 
     action: str
-    version: int
+    version: int  # the dossier's, as the page saw it
     procedure_id: str | None = None
     reason: str = ""
     attachments: list[str] = field(default_factory=list)
@@ -61,6 +65,10 @@ class ActionInput:
     corrections: dict = field(default_factory=dict)  # resubmit: {key: [old, new]}
     added: list[str] = field(default_factory=list)  # resubmit: papers photographed again
     new_date: str = ""  # apologize: the new appointment, YYYY-MM-DD
+    # The version of the step the page acted on (step actions): checked
+    # instead of the dossier's, which other agencies' steps move on.
+    step_version: int | None = None
+    answers: dict | None = None  # resubmit: the corrected answers, all of them
 
 
 def snapshot(dossier: Dossier) -> State:
@@ -147,8 +155,8 @@ def perform(
 ) -> DossierEvent:
     """Do ``inp.action`` as ``role`` (an officer's role, or "citizen")."""
     now = now or utcnow()
-    if inp.version != dossier.version:
-        raise ActionProblem(409, CONFLICT)
+    _lock_and_refresh(dossier)
+    _check_version(dossier, inp)
     before = snapshot(dossier)
     try:
         plan = workflow.plan(inp.action, role, before, inp.procedure_id)
@@ -211,11 +219,40 @@ def perform(
         # row right there (SQLite's IMMEDIATE transactions never get that far).
         notify.enqueue(dossier, event)
         db.session.flush()
-    except StaleDataError:
+    except StaleDataError:  # the UPDATE's own version check: a change we did not see
         db.session.rollback()
         raise ActionProblem(409, CONFLICT) from None
     db.session.commit()
     return event
+
+
+def _lock_and_refresh(dossier: Dossier) -> None:
+    """Wait for any other action on this dossier to commit (FOR UPDATE on
+    PostgreSQL; SQLite's IMMEDIATE transaction already holds the write lock),
+    then read the dossier and its steps again as committed. Callers change
+    nothing on the dossier before ``perform`` (their changes go in the
+    ActionInput): a pending change would be flushed here first."""
+    db.session.scalars(
+        select(Dossier)
+        .where(Dossier.id == dossier.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
+    db.session.scalars(
+        select(ProcedureProgress)
+        .where(ProcedureProgress.dossier_id == dossier.id)
+        .execution_options(populate_existing=True)
+    ).all()
+
+
+def _check_version(dossier: Dossier, inp: ActionInput) -> None:
+    on_step = inp.procedure_id and inp.action in workflow.STEP_VERSIONED
+    if on_step and inp.step_version is not None:
+        step = next((p for p in dossier.progress if p.procedure_id == inp.procedure_id), None)
+        if step is None or step.version != inp.step_version:
+            raise ActionProblem(409, CONFLICT)
+    elif inp.version != dossier.version:
+        raise ActionProblem(409, CONFLICT)
 
 
 def officer_agency(role: str) -> str | None:
@@ -289,6 +326,8 @@ def _apply_inputs(dossier: Dossier, plan, inp: ActionInput, changes: dict, now) 
     if action == "resubmit":
         changes.update(request=dossier.supplement, answers=inp.corrections, photos=inp.added)
         dossier.supplement = None
+        if inp.answers is not None:
+            dossier.answers = inp.answers
         return "Công dân đã nộp bổ sung.", ""
     if action == "request_payment":
         amount = _amount(inp)
@@ -324,9 +363,12 @@ def _apply_inputs(dossier: Dossier, plan, inp: ActionInput, changes: dict, now) 
         step.result = cleaned
         changes["result"] = cleaned
         return f"Đã xong: {_procedure_title(pid)}.", results.describe(pid, cleaned)
+    if action == "correct_result":
+        return _apply_correction(dossier, pid, inp, changes, now)
     if action == "send_by_post":
         tracking = _tracking(inp)
         changes["tracking"] = tracking
+        dossier.tracking_number = tracking
         return "Đã gửi kết quả qua bưu chính công ích.", f"Số hiệu bưu gửi: {tracking}"
     if action == "return_at_office":
         return "Đã trả kết quả tại Bộ phận một cửa UBND xã.", ""
@@ -344,6 +386,34 @@ def _apply_inputs(dossier: Dossier, plan, inp: ActionInput, changes: dict, now) 
             changes["reason"] = reason
         return "Công dân đã rút hồ sơ.", reason and f"Lý do: {reason}"
     return "", ""
+
+
+def _apply_correction(dossier: Dossier, pid: str, inp: ActionInput, changes: dict, now):
+    """A recorded result corrected with a reason: the history keeps, per field,
+    the value recorded before and the new one (the step keeps only the new)."""
+    reason = _required_reason(inp, "lý do sửa kết quả")
+    cleaned, errors = results.check_result(
+        pid, inp.result, dossier.answers or {}, today=_today(now)
+    )
+    if errors:
+        raise ActionProblem(400, "Kết quả chưa đúng. Hãy sửa các ô được đánh dấu.", errors)
+    step = next(p for p in dossier.progress if p.procedure_id == pid)
+    old = dict(step.result or {})
+    corrected = {
+        f["id"]: [old.get(f["id"], ""), cleaned.get(f["id"], "")]
+        for f in results.result_fields(pid)
+        if old.get(f["id"], "") != cleaned.get(f["id"], "")
+    }
+    if not corrected:
+        message = "Kết quả mới giống hệt kết quả đã ghi. Hãy sửa ô bị ghi nhầm."
+        raise ActionProblem(400, message, {"reason": message})
+    step.result = cleaned
+    changes.update(reason=reason, correction=corrected)
+    title = _procedure_title(pid)
+    return (
+        f"Đã sửa kết quả: {title}.",
+        f"Kết quả đúng: {results.describe(pid, cleaned)} Lý do sửa: {reason}",
+    )
 
 
 def _today(now: datetime) -> date:

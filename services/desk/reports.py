@@ -153,7 +153,10 @@ def tally(dossiers, today: date) -> tuple[Line, list[Line], list[Line]]:
     procedures = {p: Line(p, v["title"]) for p, v in CATALOG["procedures"].items()}
     agencies = {a: Line(a, v["name"]) for a, v in CATALOG["agencies"].items()}
     for d in dossiers:
-        total.online += 1  # every dossier of this service is filed online
+        # Filed at the one-stop desk for a citizen present (services.desk.filing),
+        # or online by the citizen: the report's "trực tiếp" and "trực tuyến".
+        channel = "at_desk" if d.channel == "counter" else "online"
+        setattr(total, channel, getattr(total, channel) + 1)
         total.outcomes[dossier_outcome(d, today)] += 1
         if d.done_at is not None:
             total.days.append(
@@ -162,7 +165,7 @@ def tally(dossiers, today: date) -> tuple[Line, list[Line], list[Line]]:
         for step in d.progress:
             outcome = step_outcome(step, today)
             for line in (procedures[step.procedure_id], agencies[step.agency]):
-                line.online += 1
+                setattr(line, channel, getattr(line, channel) + 1)
                 line.outcomes[outcome] += 1
                 if step.status == Status.DONE and step.started_at and step.completed_at:
                     line.days.append(

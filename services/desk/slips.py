@@ -18,7 +18,7 @@ from pathlib import Path
 
 from flask import current_app
 
-from domain import legal_clock, statuses
+from domain import legal_clock, results, statuses
 from domain.catalog import CATALOG
 from domain.communes import get_commune
 from domain.working_days import VN_TZ, format_vn_date, next_working_day
@@ -216,6 +216,13 @@ def _history_rows(dossier: Dossier) -> list[list[str]]:
         what = ACTIONS.get(e.action or "", "Nộp hồ sơ trực tuyến")
         if e.procedure_id:
             what += f" – {CATALOG['procedures'][e.procedure_id]['title']}"
+        if e.action == "correct_result" and e.procedure_id:
+            # The control sheet shows what was corrected: old and new value, and why.
+            changes = e.changes or {}
+            fixed = "; ".join(
+                results.describe_correction(e.procedure_id, changes.get("correction", {}))
+            )
+            what += f". {fixed}. Lý do: {changes.get('reason', '')}"
         on_time = ""
         if e.action == "record_result" and e.procedure_id:
             step = next(p for p in dossier.progress if p.procedure_id == e.procedure_id)

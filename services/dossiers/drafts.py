@@ -42,7 +42,9 @@ def merge_answers(draft: Draft, answers: dict, edited_at: dict) -> None:
 
 def citizen_draft(citizen_id: int, draft_id: str, lock: bool = False) -> Draft | None:
     draft = db.session.get(Draft, draft_id, with_for_update=lock or None)
-    return draft if draft is not None and draft.citizen_id == citizen_id else None
+    # A counter draft is the officer's until filed (services.desk.filing).
+    mine = draft is not None and draft.citizen_id == citizen_id
+    return draft if mine and draft.counter_officer_id is None else None
 
 
 def draft_attachment(draft: Draft, attachment_id: str) -> dict | None:
@@ -60,6 +62,7 @@ def open_draft_count(citizen_id: int) -> int:
         select(func.count())
         .select_from(Draft)
         .where(Draft.citizen_id == citizen_id, Draft.dossier_id.is_(None))
+        .where(Draft.counter_officer_id.is_(None))
     )
 
 

@@ -56,7 +56,11 @@ def row_of(draft: Draft) -> DraftRow:
 
 
 def unfinished(citizen_id: int, group_id: str | None = None) -> list[DraftRow]:
-    query = select(Draft).where(Draft.citizen_id == citizen_id, Draft.dossier_id.is_(None))
+    query = select(Draft).where(
+        Draft.citizen_id == citizen_id,
+        Draft.dossier_id.is_(None),
+        Draft.counter_officer_id.is_(None),  # the counter's, not the citizen's
+    )
     if group_id is not None:
         query = query.where(Draft.group_id == group_id)
     return [row_of(d) for d in db.session.scalars(query.order_by(Draft.updated_at.desc()))]

@@ -9,7 +9,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
-from domain import validation
+from domain import helping, validation
 from domain.catalog import CATALOG
 from domain.dossier_code import format_code
 from domain.statuses import Status
@@ -27,6 +27,20 @@ class SubmitProblem(Exception):
     code: str
     message: str
     fields: dict | None = None
+
+
+@dataclass
+class AtCounter:
+    """A dossier filed at the one-stop desk by an officer for a citizen present,
+    and how the citizen confirmed it: "sms" (a code sent to their phone, read
+    out to the officer) or "paper" (a signed declaration, photographed)."""
+
+    officer_id: int
+    role: str
+    consent: str
+
+
+COUNTER_NOTE = "Nộp tại Bộ phận một cửa UBND xã (cán bộ nộp thay công dân có mặt)"
 
 
 def existing_dossier(citizen_id: int, idempotency_key: str) -> Dossier | None:
@@ -64,6 +78,8 @@ def check_draft(draft: Draft, uploads: list[Upload], today: date) -> dict:
         # What the e-ID vouched for may not be changed (domain.vneid).
         for key, message in vouched_check(draft.citizen_id, draft.answers)[0].items():
             fields.setdefault(key, message)
+    from services.desk.duplicates import warning_for_draft
+
     return {
         "ok": not selection_error and not fields and not missing,
         "selection_error": selection_error,
@@ -73,6 +89,8 @@ def check_draft(draft: Draft, uploads: list[Upload], today: date) -> dict:
         "warnings": {}
         if selection_error
         else validation.answer_warnings(draft.group_id, draft.procedure_ids, draft.answers),
+        # A warning, never a refusal: the officer decides (services.desk.duplicates).
+        "duplicate": warning_for_draft(draft) if not selection_error else None,
     }
 
 
@@ -128,6 +146,8 @@ def create_dossier(
     *,
     receipt_sms: bool = False,
     confirmed_with: str = "sms",
+    counter: AtCounter | None = None,
+    helped_by: str | None = None,
 ) -> Dossier:
     """Insert the dossier, its timeline and its files in one transaction, and
     with `receipt_sms` the receipt SMS in the outbox in that same transaction.
@@ -167,19 +187,31 @@ def create_dossier(
             received_at=received_at,
             due_date=overall,
             vouched=vouched_answers(citizen_id, answers),
+            channel="counter" if counter else "online",
+            filed_by_officer_id=counter.officer_id if counter else None,
         )
         db.session.add(dossier)
         db.session.flush()
         electronic = forms.electronic_for(draft.commune_code, procedures)
+        changes = (
+            {"declaration": {"method": confirmed_with, "electronic": electronic}}
+            if electronic
+            else {}
+        )
+        if counter:  # who filed, for whom, how the citizen confirmed
+            changes["counter"] = {"consent": counter.consent, "citizen_id": citizen_id}
+        note = COUNTER_NOTE if counter else "Công dân nộp hồ sơ trực tuyến"
+        if helped_by:  # "giúp người dân": the helper's role only (domain.helping)
+            changes["helped_by"] = helped_by
+            note += f", có người giúp: {helping.label(helped_by).lower()}"
         submitted = DossierEvent(
             dossier_id=dossier.id,
             status=Status.SUBMITTED,
-            actor="citizen",
-            note="Công dân nộp hồ sơ trực tuyến",
+            actor=counter.role if counter else "citizen",
+            officer_id=counter.officer_id if counter else None,
+            note=note,
             at=received_at,
-            changes={"declaration": {"method": confirmed_with, "electronic": electronic}}
-            if electronic
-            else None,
+            changes=changes or None,
         )
         db.session.add(submitted)
         # The SMS only when confirmed by SMS code (a passkey citizen gets none);

@@ -204,9 +204,13 @@ def resubmit(dossier: Dossier, form, version: int, today: date) -> None:
     if missing or not_redone:
         names = ", ".join(missing + not_redone)
         raise Problem(400, "photos", f"Hãy chụp và tải lên: {names}.")
-    dossier.answers = validation.clean_answers(dossier.group_id, dossier.procedure_ids, answers)
     office.perform(
         dossier,
         "citizen",
-        office.ActionInput("resubmit", version, corrections=changed, added=sorted(added)),
-    )
+        office.ActionInput(
+            "resubmit", version, corrections=changed, added=sorted(added),
+            # Written by perform once the dossier is locked and re-read: set
+            # here, its flush would move the version past the one checked.
+            answers=validation.clean_answers(dossier.group_id, dossier.procedure_ids, answers),
+        ),
+    )  # fmt: skip

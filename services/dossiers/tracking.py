@@ -53,6 +53,7 @@ EVENT_LABELS = {
     "stop": "Dừng xử lý",
     "apologize": "Xin lỗi, hẹn lại ngày trả kết quả",
     "resubmit": "Công dân nộp bổ sung",
+    "correct_result": "Sửa kết quả đã ghi",
 }
 
 

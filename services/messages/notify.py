@@ -50,6 +50,7 @@ MESSAGES = {
     "request_payment": "Hồ sơ {code}: cần nộp {amount} đồng tại UBND xã.",
     "confirm_payment": "Hồ sơ {code}: đã nhận {amount} đồng. Hồ sơ được xử lý tiếp.",
     "record_result": "Hồ sơ {code}: đã xong {procedure}.",
+    "correct_result": "Hồ sơ {code}: kết quả {procedure} đã được sửa. Lý do: {reason}",
     "record_result_done": "Hồ sơ {code} đã có kết quả. {delivery}",
     "stop": "Hồ sơ {code}: dừng xử lý {procedure}. Lý do: {reason}",
     "stop_done": "Hồ sơ {code}: dừng xử lý {procedure}; các thủ tục khác đã có kết quả. {delivery}",

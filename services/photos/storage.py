@@ -172,12 +172,18 @@ def ready() -> bool:
     return store().ready()
 
 
-def photo_response(upload) -> Response:
-    """One page of a citizen's papers, for its owner or an officer.
+def photo_response(upload, width: int | None = None) -> Response:
+    """One page of a citizen's papers, for its owner or an officer; with
+    ``width`` (services.photos.sizes.WIDTHS) no wider than that.
 
     Never kept by any cache: not a proxy's, and not the browser's on a phone
     that the next person in line may use after the citizen signs out.
     """
-    response = Response(load(upload.storage_key), mimetype=upload.mime)
+    data, mime = load(upload.storage_key), upload.mime
+    if width is not None:
+        from services.photos.sizes import resized
+
+        data, mime = resized(data, width) or (data, mime)
+    response = Response(data, mimetype=mime)
     response.headers["Cache-Control"] = "private, no-store"
     return response

@@ -490,6 +490,11 @@ async function checkPage(step) {
     add(body, el('p', { class: 'notice' },
       'Điện thoại đang không có mạng: thông tin được kiểm tra trên máy; máy chủ sẽ kiểm tra lại khi gửi.'));
   }
+  if (result.duplicate) {
+    // The same child or deceased in another dossier: said, never refused.
+    add(body, el('div', { class: 'notice duplicate', role: 'status' },
+      el('h2', {}, 'Có thể đã có hồ sơ cho trường hợp này'), el('p', {}, result.duplicate)));
+  }
   if (!result.ok) {
     const items = Object.entries(result.fields)
       .filter(([key]) => key.includes('.'))

@@ -65,6 +65,7 @@ def test_an_officer_accepts_and_registers_a_birth_and_the_citizen_sees_it(desk, 
     expect(viewer).to_be_hidden()
 
     page.get_by_role("button", name="Tiếp nhận hồ sơ").click()
+    page.get_by_role("button", name="Xác nhận tiếp nhận hồ sơ").click()
     expect(page.get_by_text("Đã tiếp nhận hồ sơ.")).to_be_visible()
     expect(page.locator("#dossier-status")).to_have_text("Được tiếp nhận")
 
@@ -73,6 +74,7 @@ def test_an_officer_accepts_and_registers_a_birth_and_the_citizen_sees_it(desk, 
     form.get_by_label("Ngày đăng ký").fill(result["ngay_dang_ky"])
     form.get_by_label("Số định danh cá nhân của trẻ").fill(result["so_dinh_danh_tre"])
     form.get_by_role("button", name="Ghi kết quả và chuyển tiếp").click()
+    form.get_by_role("button", name="Xác nhận ghi kết quả").click()
     expect(page.locator("#dossier-status")).to_have_text("Đang xử lý")
     expect(page.get_by_text("Số đăng ký: 125").first).to_be_visible()
 
