@@ -57,6 +57,8 @@ def fill_section(page: Page, section_id: str, answers: dict, vouched=()):
             expect(field_input).to_have_value(answers[key])
             expect(field_input).not_to_be_editable()
             continue
+        if field.get("vouched_reason") and not vouched:
+            continue  # asked only of a citizen signed in with VNeID
         value = answers.get(key, "")
         dom_id = "f-" + key.replace(".", "-")
         kind = field["type"]
