@@ -165,7 +165,7 @@ def counter_photo_remove(officer, draft_id: str, upload_id: str):
         filing.remove_photo(draft, upload_id)
     except filing.FilingProblem:
         abort(404)
-    flash("Đã xoá trang.")
+    flash("Đã xóa trang.")
     return redirect(url_for("office.counter_draft", draft_id=draft_id) + "#giay-to")
 
 

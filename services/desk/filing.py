@@ -140,7 +140,7 @@ def add_photo(officer: Officer, draft_id: str, attachment_id: str, read) -> Uplo
         if attachment_id != DECLARATION and not any(a["id"] == attachment_id for a in asked(draft)):
             raise FilingProblem("Hồ sơ này không cần loại giấy tờ đó.")
         if _page_count(draft.id, attachment_id) >= MAX_PAGES:
-            raise FilingProblem(f"Mỗi loại giấy tờ tối đa {MAX_PAGES} trang. Hãy xoá bớt ảnh.")
+            raise FilingProblem(f"Mỗi loại giấy tờ tối đa {MAX_PAGES} trang. Hãy xóa bớt ảnh.")
         return None
 
     def insert(image, key: str) -> Upload:

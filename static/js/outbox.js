@@ -76,7 +76,7 @@ async function sendOne(item) {
   if (broken.length) {
     return setItem(item.draft_id, {
       state: 'error',
-      message: `Có ${broken.length} ảnh bị máy chủ từ chối: ${broken[0].error} Hãy mở hồ sơ, xoá và chụp lại ảnh đó.`,
+      message: `Có ${broken.length} ảnh bị máy chủ từ chối: ${broken[0].error} Hãy mở hồ sơ, xóa và chụp lại ảnh đó.`,
     });
   }
   if (!item.code && !item.assertion) {
