@@ -11,6 +11,7 @@ import pytest
 from domain.catalog import CATALOG
 from domain.statuses import Status as S
 from domain.workflow import JUSTICE, State, Step, available, plan
+from tests.domain.test_workflow import apply
 
 
 def _combinations():
@@ -29,24 +30,9 @@ def _new(combo) -> State:
     return State(S.SUBMITTED, tuple(Step(p, agency[p]["agency"], S.SUBMITTED) for p in combo))
 
 
-def _apply(current: State, result) -> State:
-    return State(
-        result.status,
-        tuple(
-            Step(
-                s.procedure_id,
-                s.agency,
-                result.steps.get(s.procedure_id, s.status),
-                s.reached or s.procedure_id in result.started,
-            )
-            for s in current.steps
-        ),
-    )
-
-
 def _act(current: State, action: str, role: str, pid=None) -> State:
     assert (action, pid) in available(role, current), (action, role, pid, current)
-    return _apply(current, plan(action, role, current, pid))
+    return apply(current, plan(action, role, current, pid))
 
 
 def _open_step(current: State) -> Step | None:
