@@ -1,7 +1,12 @@
 """The app's Prometheus counters, in one module that imports nothing of ours,
 so that any service may count (served at /metrics, services/operations.py)."""
 
-from prometheus_client import Counter, Histogram
+from prometheus_client import Counter, Histogram, disable_created_metrics
+
+# Each series would carry a *_created twin holding the wall-clock second it was
+# first counted: it doubles a scrape and tells a watcher nothing a restart
+# counter does not.
+disable_created_metrics()
 
 REQUESTS = Counter(
     "lienthong_http_requests_total", "Requests answered, by route and status", ["route", "status"]
