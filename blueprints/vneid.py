@@ -112,12 +112,22 @@ def choose():
     return render_template("auth/vneid.html", available=True)
 
 
+def _own_url(endpoint: str) -> str:
+    """The address the provider sends the citizen back to, as registered with
+    it: from PUBLIC_BASE_URL when set, so an https proxy in front (or a Host
+    header the client chose) cannot make it differ from the registered one."""
+    base = current_app.config.get("PUBLIC_BASE_URL") or ""
+    if base:
+        return base.rstrip("/") + url_for(endpoint)
+    return url_for(endpoint, _external=True)
+
+
 def _redirect_to_provider():
     try:
         # acr_values asks for the filing level; the ID token then says the
         # level the account really has (a level-1 account answers "1").
         return client().authorize_redirect(
-            url_for("vneid.callback", _external=True),
+            _own_url("vneid.callback"),
             acr_values=" ".join(current_app.config["VNEID_FILING_LEVELS"]),
         )
     except requests.RequestException as error:
@@ -235,7 +245,7 @@ def logout_response(response):
     if not metadata.get("end_session_endpoint"):
         return response
     provider = vneid.logout_redirect(
-        post_logout_redirect_uri=url_for("vneid.logged_out", _external=True),
+        post_logout_redirect_uri=_own_url("vneid.logged_out"),
         client_id=current_app.config["VNEID_CLIENT_ID"],
     )
     provider.headers.update({k: v for k, v in response.headers.items() if k == "Clear-Site-Data"})

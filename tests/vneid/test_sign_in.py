@@ -36,6 +36,14 @@ def test_the_authorization_request_uses_pkce_state_and_nonce(client):
     assert query["response_type"] == ["code"]
 
 
+def test_the_return_address_is_the_public_one_whatever_the_host_header(make_app):
+    client = make_app(PUBLIC_BASE_URL="https://dichvucong.example.vn/").test_client()
+    location = start(client)
+    assert parse_qs(urlsplit(location).query)["redirect_uri"] == [
+        "https://dichvucong.example.vn/dang-nhap/vneid/ve"
+    ]
+
+
 def test_a_level_2_citizen_signs_in_keyed_on_the_personal_id_number(app, client):
     answer, _ = sign_in(client)
     assert answer.status_code == 302
