@@ -30,6 +30,7 @@ from models.base import utcnow
 from services.identity import otp, passkeys
 from services.identity.auth import current_citizen, sign_in
 from services.identity.auth import sign_out as end_session
+from services.identity.vneid.client import client as vneid_client
 from services.identity.webauthn_rp import browser_key
 from services.web import error_response, vn_clock
 
@@ -78,7 +79,11 @@ codes_per_address = limiter.shared_limit(
 def choose_account():
     if current_citizen() is not None:
         return redirect(session.pop("next", None) or url_for("citizen.home"))
-    return render_template("auth/choose.html", passkeys_available=_offer_passkey_sign_in())
+    return render_template(
+        "auth/choose.html",
+        passkeys_available=_offer_passkey_sign_in(),
+        vneid_available=vneid_client() is not None,
+    )
 
 
 def _offer_passkey_sign_in() -> bool:

@@ -29,6 +29,9 @@ def test_the_account_choice_offers_phone_and_vneid(client):
     page = client.get("/dang-nhap/")
     assert "Tài khoản số điện thoại" in page.text
     assert "VNeID" in page.text
+    # Not configured here: shown as not usable yet, and not a link.
+    assert "data-vneid-unavailable" in page.text and "/dang-nhap/vneid" not in page.text
+    assert "Hãy dùng tài khoản số điện thoại bên trên" in page.text
     vneid = client.get("/dang-nhap/vneid")
     assert "chưa được kết nối" in vneid.text
 
