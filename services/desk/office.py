@@ -180,8 +180,16 @@ def perform(
     if plan.action == "resubmit" and plan.steps:
         # The legal time restarts once the papers are complete: a new
         # appointment, recorded here and sent to the citizen like a receipt.
+        # Not a cure for lateness: a step already past its due day when the
+        # papers were asked keeps it, and so does a late dossier its promise
+        # (a new date comes only with an apology slip).
+        late_steps, promise_passed = _late_when_papers_asked(dossier, by_pid)
+        promised = dossier.promised_date
         _plan_from(dossier, by_pid, now, [p for p, s in by_pid.items()
-                                          if s.status not in workflow.STEP_CLOSED])  # fmt: skip
+                                          if s.status not in workflow.STEP_CLOSED
+                                          and p not in late_steps])  # fmt: skip
+        if late_steps or promise_passed:
+            dossier.promised_date = promised
     for pid in plan.started:
         by_pid[pid].started_at = now
     # No other date moves: a step that reaches its agency late keeps the due
@@ -269,8 +277,20 @@ def _plan_from(dossier: Dossier, by_pid: dict, now: datetime, pids: list[str]) -
         dossier.due_date = overall
     else:
         whole = [overall] if dossier.procedure_ids[0] in pids else []
-        dossier.due_date = max(dossier.due_date, *whole, *(by_pid[p].due_date for p in pids))
+        dossier.due_date = max([dossier.due_date, *whole, *(by_pid[p].due_date for p in pids)])
     dossier.promised_date = dossier.due_date
+
+
+def _late_when_papers_asked(dossier: Dossier, by_pid: dict) -> tuple[set[str], bool]:
+    """The steps whose due day had passed on the day the papers were last
+    asked for, and whether the promised day had passed then too."""
+    asked = [as_utc(e.at) for e in dossier.events if e.action == "request_supplement"]
+    if not asked:
+        return set(), False
+    day = _today(max(asked))
+    late = {pid for pid, step in by_pid.items() if step.due_date and step.due_date < day}
+    promised = dossier.promised_date
+    return late, bool(promised and promised < day)
 
 
 def _apply_apology(dossier: Dossier, inp: ActionInput, changes: dict, now: datetime) -> None:

@@ -168,3 +168,24 @@ def test_a_complete_supplement_restarts_the_legal_time_as_a_new_appointment(app)
         d = dossier(code)
         assert d.progress[0].due_date == date(2026, 3, 9)
         assert d.promised_date == d.due_date == date(2026, 3, 12)
+
+
+def test_papers_asked_of_a_late_dossier_do_not_make_it_on_time(app):
+    """Asked for papers after its step ran late, resubmitted the next day: the
+    step keeps its due day and the dossier its promise, still overdue."""
+    with app.app_context():
+        code = create_submitted_dossier()
+        perform(code, "tu-phap", "accept", when=vn(2026, 3, 2, 9, 0))
+        before = dossier(code)
+        step_due, promised = before.progress[0].due_date, before.promised_date
+        assert step_due < date(2026, 3, 5)
+        perform(code, "tu-phap", "request_supplement", "dang-ky-khai-sinh",
+                when=vn(2026, 3, 5, 10, 0), reason="Chụp lại giấy chứng sinh")  # fmt: skip
+        d = dossier(code)
+        office.perform(d, "citizen", office.ActionInput("resubmit", d.version),
+                       now=vn(2026, 3, 6, 9, 0))  # fmt: skip
+        d = dossier(code)
+        assert d.progress[0].due_date == step_due
+        assert d.promised_date == promised
+        assert office.is_overdue(d, date(2026, 3, 6))
+        assert office.step_overdue(d.progress[0], date(2026, 3, 6))
