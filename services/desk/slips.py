@@ -131,6 +131,16 @@ def values(dossier: Dossier) -> dict:
             if answers.get("nhan-ket-qua.hinh_thuc") == "buu-chinh"
             else "Bộ phận Một cửa UBND xã"
         ),
+        "channel": (
+            "Trực tiếp, tại Bộ phận Một cửa UBND xã"
+            if dossier.channel == "counter"
+            else "Trực tuyến, qua Cổng dịch vụ công liên thông"
+        ),
+        "papers_source": (
+            "bản chụp tại Bộ phận Một cửa"
+            if dossier.channel == "counter"
+            else "bản chụp qua Cổng dịch vụ công"
+        ),
         "track_url": public_url("/theo-doi"),
         "contact": (
             f"{settings.officer_name}, điện thoại {settings.officer_phone} "
@@ -366,7 +376,7 @@ def render(kind: str, dossier: Dossier) -> bytes:
     for label, value in t.get("fields", []):
         slip.field(label, _fill(value, v))
     if t.get("list") == "papers":
-        slip.paragraph(t["list_title"])
+        slip.paragraph(_fill(t["list_title"], v))
         for line in _papers(dossier) or ["(chưa có ảnh giấy tờ)"]:
             slip.paragraph(f"– {line}")
     if t.get("table") == "history":

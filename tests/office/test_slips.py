@@ -224,3 +224,22 @@ def test_a_logbook_period_that_cannot_be_is_a_400_with_a_message(app, query):
 def test_the_tracking_link_of_a_slip_fills_in_the_code(client):
     page = client.get("/theo-doi?ma=X05665-260302-0001").text
     assert 'value="X05665-260302-0001"' in page
+
+
+def test_the_receipt_of_a_dossier_filed_at_the_counter_says_so(app, codes, tmp_path):
+    code, _ = codes
+    client = officer_client(app, "tu-phap")
+    online, _ = text_and_codes(
+        client.get(f"/can-bo/ho-so/{code}/phieu/tiep-nhan.pdf").data, tmp_path
+    )
+    assert "Trực tuyến, qua Cổng dịch vụ công liên thông" in online
+    with app.app_context():
+        from extensions import db
+
+        dossier(code).channel = "counter"
+        db.session.commit()
+    (tmp_path / "counter").mkdir()
+    data = client.get(f"/can-bo/ho-so/{code}/phieu/tiep-nhan.pdf").data
+    text, _ = text_and_codes(data, tmp_path / "counter")
+    assert "Hình thức nộp: Trực tiếp, tại Bộ phận Một cửa UBND xã" in text
+    assert "Trực tuyến" not in text and "bản chụp tại Bộ phận Một cửa" in text
