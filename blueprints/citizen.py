@@ -18,6 +18,7 @@ from models import Commune, Dossier, Draft
 from services import forms
 from services.database import reads_only
 from services.desk import office
+from services.desk import slips as desk_slips
 from services.dossiers import open_drafts, supplement, tracking
 from services.dossiers.tracking import status_json
 from services.identity import passkeys
@@ -178,6 +179,7 @@ def dossier_page(code: str):
         fresh=request.args.get("moi") == "1",
         resubmitted=request.args.get("bo-sung") == "1",
         can_withdraw=dossier.status in WITHDRAWABLE,
+        slips=[(k, t) for k, t in desk_slips.available(dossier) if k in CITIZEN_SLIPS],
     )
 
 

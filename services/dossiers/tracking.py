@@ -202,7 +202,9 @@ def _find(code: str, phone_last4: str):
     # upper-cased (format_code would rebuild the same text).
     row = _find_row(code.strip().upper())
     # E.164 keeps the national number's digits, so its last 4 are the phone's.
-    if row is None or not hmac.compare_digest(row[2][-4:], phone_last4):
+    # An account without a phone (filed at the counter, or VNeID only) has no
+    # digits to match: answered as wrong digits are, never as a fault.
+    if row is None or not row[2] or not hmac.compare_digest(row[2][-4:], phone_last4):
         return None
     return row[0], row[1]
 

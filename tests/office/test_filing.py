@@ -172,3 +172,26 @@ def test_the_report_counts_a_counter_dossier_as_received_at_the_desk(app, desk):
         assert (registration.online, registration.at_desk) == (1, 1)
     page = desk.get(f"/can-bo/bao-cao?ky={today:%Y-%m}").text
     assert "trực tuyến 1 · trực tiếp 1" in page
+
+
+def test_a_dossier_of_an_account_without_a_phone_is_looked_up_without_a_fault(app, desk):
+    """Filed at the counter for a citizen with no phone: any 4 digits are
+    answered as wrong digits are (nothing to match), never as a 500."""
+    url = start(desk)
+    complete(app, desk, url)
+    assert add_page(desk, url, filing.DECLARATION).status_code == 302
+    code = file(desk, url, consent="paper").headers["Location"].rsplit("/", 1)[1]
+    anyone = app.test_client()
+    wrong = anyone.post(
+        "/api/v1/status", json={"code": "X05665-260101-9999", "phone_last4": "1234"}
+    )
+    answer = anyone.post("/api/v1/status", json={"code": code, "phone_last4": "1234"})
+    assert answer.status_code == wrong.status_code == 404
+    assert answer.get_json() == wrong.get_json()
+    page = anyone.get("/theo-doi")
+    form = {"csrf_token": csrf_of(page.text), "code": code, "phone_last4": "1234"}
+    unknown = anyone.post("/theo-doi", data={**form, "code": "X05665-260101-9999"})
+    shown = anyone.post("/theo-doi", data=form)
+    assert shown.status_code == unknown.status_code == 404  # a page that says what to do
+    message = "Không tìm thấy hồ sơ với mã và 4 số cuối điện thoại này."
+    assert message in shown.text and message in unknown.text

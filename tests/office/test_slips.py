@@ -142,6 +142,9 @@ def test_the_citizen_downloads_the_receipt_slip_but_not_the_control_sheet(app, c
         ).one()
     client = app.test_client()
     sign_in_as(app, client, citizen_id=citizen_id)
+    page = client.get(f"/ho-so/{code}").text
+    assert f'href="/ho-so/{code}/phieu/tiep-nhan.pdf"' in page  # no email needed to find it
+    assert f'href="/ho-so/{code}/phieu/xin-loi.pdf"' in page and "kiem-soat" not in page
     response = client.get(f"/ho-so/{code}/phieu/tiep-nhan.pdf")
     assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
     assert client.get(f"/ho-so/{code}/phieu/kiem-soat.pdf").status_code == 404
