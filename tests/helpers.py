@@ -1,4 +1,6 @@
+import errno
 import io
+import os
 import uuid
 
 from PIL import Image
@@ -78,3 +80,16 @@ def age_session(app, row_id: int, hours: float = 0, idle_minutes: float | None =
             now - timedelta(minutes=idle_minutes) if idle_minutes is not None else row.created_at
         )
         db.session.commit()
+
+
+def fill_disk(path) -> None:
+    """Write ``path`` until its file system is full: the next write anywhere
+    on it meets ENOSPC in the kernel, as on a real full disk."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND)
+    try:
+        while True:
+            os.write(fd, b"\0" * 4096)
+    except OSError as error:
+        assert error.errno == errno.ENOSPC
+    finally:
+        os.close(fd)

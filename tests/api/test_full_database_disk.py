@@ -6,8 +6,6 @@ The disk is a tiny tmpfs filled to the last byte, so SQLite meets ENOSPC in
 the kernel as it would on a real full disk (SQLITE_FULL, "database or disk is
 full"). SQLite whatever DATABASE_URL says: PostgreSQL's full disk is its own."""
 
-import errno
-import os
 import shutil
 import subprocess
 
@@ -21,20 +19,9 @@ from models import Dossier
 from tests import conftest, databases
 from tests.api.flow import complete_draft, confirmation_code
 from tests.conftest import Api, make_citizen
-from tests.helpers import sign_in_as
+from tests.helpers import fill_disk, sign_in_as
 
 FULL_TEXT = "thử lại sau"
-
-
-def fill(path) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND)
-    try:
-        while True:
-            os.write(fd, b"\0" * 4096)
-    except OSError as error:
-        assert error.errno == errno.ENOSPC
-    finally:
-        os.close(fd)
 
 
 @pytest.fixture
@@ -88,7 +75,7 @@ def assert_try_again(response) -> None:
 def test_a_draft_saved_on_a_full_disk_is_503_and_saved_once_there_is_room(full_app):
     api = citizen_api(full_app)
     draft_id = complete_draft(api)
-    fill(full_app.filler)
+    fill_disk(full_app.filler)
     change = {"answers": {"nguoi-yeu-cau.ho_ten": "Lò Thị Nam"}}
     assert_try_again(api.patch(f"/drafts/{draft_id}", json=change))
     full_app.filler.unlink()
@@ -102,7 +89,7 @@ def test_a_submit_on_a_full_disk_files_nothing_and_the_retry_files_one(full_app)
     draft_id = complete_draft(api)
     code = confirmation_code(api, full_app, draft_id)
     submit = {"draft_id": draft_id, "idempotency_key": "f" * 32, "confirmation_code": code}
-    fill(full_app.filler)
+    fill_disk(full_app.filler)
     assert_try_again(api.post("/dossiers", json=submit))
     assert dossiers(full_app) == 0
     full_app.filler.unlink()
@@ -116,7 +103,7 @@ def test_a_page_that_writes_on_a_full_disk_says_to_try_again(full_app):
     client = full_app.test_client()
     form = client.get("/dang-nhap/so-dien-thoai")
     assert form.status_code == 200
-    fill(full_app.filler)
+    fill_disk(full_app.filler)
     token = form.text.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
     page = client.post(
         "/dang-nhap/so-dien-thoai", data={"csrf_token": token, "phone": "0912345678"}

@@ -1,7 +1,6 @@
 """A photo's upload never holds up other citizens, never takes a paper the draft
 does not ask for, and a full disk leaves nothing behind (issue 11)."""
 
-import errno
 import io
 import os
 import subprocess
@@ -20,7 +19,7 @@ from services.photos import decode_pool, uploads
 from services.photos.uploads import decode_slots
 from tests.api.test_concurrent_writes import signed_in
 from tests.conftest import make_citizen
-from tests.helpers import jpeg_bytes, new_draft_id
+from tests.helpers import fill_disk, jpeg_bytes, new_draft_id
 
 BIRTH = {
     "commune_code": "05665",
@@ -232,14 +231,7 @@ def full_disk(app, tmp_path):
         (mount / "uploads").mkdir()
         app.config["UPLOAD_DIR"] = str(mount / "uploads")
         filler = mount / "filler"
-        fd = os.open(filler, os.O_WRONLY | os.O_CREAT)
-        try:
-            while True:
-                os.write(fd, b"\0" * 4096)
-        except OSError as error:
-            assert error.errno == errno.ENOSPC
-        finally:
-            os.close(fd)
+        fill_disk(filler)
         yield filler
     finally:
         subprocess.run(["umount", "-l", str(mount)], check=True)
