@@ -4,6 +4,7 @@ for a name without diacritics, only a warning."""
 
 from datetime import date, timedelta
 
+from domain.clock import today_vn
 from tests.api.flow import complete_draft
 from tests.api.spec_check import assert_matches_spec
 from tests.domain.sample_answers import personal_id_for
@@ -18,7 +19,7 @@ def check(api, draft_id):
 
 def test_a_mother_aged_ten_at_the_birth_is_refused_with_her_age(api):
     draft_id = complete_draft(api)
-    child = date.today() - timedelta(days=5)
+    child = today_vn() - timedelta(days=5)
     mother = date(child.year - 10, 1, 1)
     api.patch(
         f"/drafts/{draft_id}",
@@ -39,7 +40,7 @@ def test_a_mother_aged_ten_at_the_birth_is_refused_with_her_age(api):
 
 def test_a_mother_aged_seventy_at_the_birth_is_refused(api):
     draft_id = complete_draft(api)
-    child = date.today() - timedelta(days=5)
+    child = today_vn() - timedelta(days=5)
     mother = date(child.year - 71, 1, 1)
     api.patch(
         f"/drafts/{draft_id}",
@@ -55,7 +56,7 @@ def test_a_mother_aged_seventy_at_the_birth_is_refused(api):
 
 def test_a_birth_date_in_the_future_and_a_death_before_the_birth_are_refused(api):
     birth = complete_draft(api)
-    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    tomorrow = (today_vn() + timedelta(days=1)).isoformat()
     api.patch(f"/drafts/{birth}", json={"answers": {"tre.ngay_sinh": tomorrow}})
     assert "không được sau hôm nay" in check(api, birth)["fields"]["tre.ngay_sinh"]
 

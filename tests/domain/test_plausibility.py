@@ -1,10 +1,9 @@
 """Implausible values (issue 16): plain rules, no request needed."""
 
-from datetime import date
-
 import pytest
 
 from domain import validation
+from domain.clock import today_vn
 from domain.plausibility import age_on, likely_lost_diacritics
 from tests.domain.sample_answers import (
     BIRTH_PROCEDURES,
@@ -47,8 +46,7 @@ def test_a_name_with_marks_or_of_another_language_is_left_alone(name):
 def test_names_without_diacritics_warn_but_never_refuse():
     answers = {**valid_birth_answers(), "me.ho_ten": "Nguyen Thi Lan", "tre.ho": "Tran"}
     assert (
-        validation.validate_answers("khai-sinh", BIRTH_PROCEDURES, answers, today=date.today())
-        == {}
+        validation.validate_answers("khai-sinh", BIRTH_PROCEDURES, answers, today=today_vn()) == {}
     )
     warnings = validation.answer_warnings("khai-sinh", BIRTH_PROCEDURES, answers)
     assert set(warnings) == {"me.ho_ten", "tre.ho"}

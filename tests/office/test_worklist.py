@@ -5,9 +5,18 @@ from datetime import timedelta
 
 import pytest
 
+from domain import clock
 from domain.clock import today_vn
 from extensions import db
 from tests.office.helpers import act, create_submitted_dossier, dossier, officer_client
+
+
+@pytest.fixture(autouse=True)
+def one_clock():
+    """The due days are set from today and the page is read later: Vietnam's
+    midnight (17:00 UTC) passing in between would move "due today" to "overdue"."""
+    with clock.frozen(clock.now_utc()):
+        yield
 
 
 @pytest.fixture
