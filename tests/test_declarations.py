@@ -1,6 +1,8 @@
 """Where the province allows it, the citizen's confirmation at submit stands for
 the signature: the photo step goes, and the office sees how each form was signed."""
 
+import subprocess
+
 import pytest
 
 from app import create_app
@@ -77,6 +79,13 @@ def test_the_office_sees_the_declaration_was_confirmed_by_sms(electronic, api):
     assert "Xác nhận điện tử khi nộp bằng mã SMS" in text
     # The insurance form was signed on paper as usual.
     assert "Ký trên tờ khai giấy (ảnh tờ khai đã ký)" in text
+    sheet = officer_client(electronic, "tu-phap").get(f"/can-bo/ho-so/{code}/phieu/kiem-soat.pdf")
+    printed = subprocess.run(["pdftotext", "-", "-"], input=sheet.data, capture_output=True,
+                             check=True).stdout.decode()  # fmt: skip
+    signed = (
+        "xác nhận điện tử khi nộp bằng mã SMS gửi đến số điện thoại của người yêu cầu, thay chữ ký"
+    )
+    assert signed in " ".join(printed.split())
     with electronic.app_context():
         dossier = db.session.scalars(db.select(Dossier).where(Dossier.code == code)).one()
         assert dossier.events[0].changes == {

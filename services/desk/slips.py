@@ -226,6 +226,12 @@ def _history_rows(dossier: Dossier) -> list[list[str]]:
         what = ACTIONS.get(e.action or "", "Nộp hồ sơ trực tuyến")
         if e.procedure_id:
             what += f" – {CATALOG['procedures'][e.procedure_id]['title']}"
+        declaration = (e.changes or {}).get("declaration") or {}
+        if declaration.get("electronic"):
+            # How the declaration was signed, where no signed paper is in the file.
+            from blueprints.office.present import declaration_line
+
+            what += f". {declaration_line(declaration)}"
         if e.action == "correct_result" and e.procedure_id:
             # The control sheet shows what was corrected: old and new value, and why.
             changes = e.changes or {}
