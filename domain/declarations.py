@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from domain.catalog import CATALOG
+from domain.catalog import CATALOG, lower_first
 
 ANY = "*"
 METHODS = {
@@ -65,3 +65,12 @@ def electronic(
         for pid in procedure_ids
         if pid in signed and any(p in (province, ANY) and q in (pid, ANY) for p, q in pairs)
     ]
+
+
+def line(declaration: dict) -> str:
+    """What an electronic declaration stood for, as the dossier page's history
+    and the printed control sheet both say it."""
+    titles = [CATALOG["procedures"][p]["title"] for p in declaration["electronic"]]
+    return (
+        f"Tờ khai {', '.join(titles)}: {lower_first(METHODS[declaration['method']])}, thay chữ ký"
+    )

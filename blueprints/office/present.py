@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import select
 
 from domain import declarations, delivery, results, statuses, workflow
-from domain.catalog import CATALOG, field_options, get_field, lower_first
+from domain.catalog import CATALOG, field_options, get_field
 from domain.communes import get_commune
 from domain.statuses import Status
 from domain.validation import attachments_for, visible_fields
@@ -152,18 +152,10 @@ def describe_changes(changes: dict | None, procedure_id: str | None = None) -> l
 
         lines.append(f"Người giúp khai trên điện thoại của công dân: {label(changes['helped_by'])}")
     if changes.get("declaration", {}).get("electronic"):
-        lines.append(declaration_line(changes["declaration"]))
+        lines.append(declarations.line(changes["declaration"]))
     if changes.get("result") and procedure_id:
         lines.append(results.describe(procedure_id, changes["result"]))
     return lines
-
-
-def declaration_line(declaration: dict) -> str:
-    titles = [CATALOG["procedures"][p]["title"] for p in declaration["electronic"]]
-    return (
-        f"Tờ khai {', '.join(titles)}: "
-        f"{lower_first(declarations.METHODS[declaration['method']])}, thay chữ ký"
-    )
 
 
 def signing(dossier: Dossier) -> list[dict]:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from flask import current_app
 
-from domain import legal_clock, results, statuses
+from domain import declarations, legal_clock, results, statuses
 from domain.catalog import CATALOG
 from domain.communes import get_commune
 from domain.working_days import VN_TZ, format_vn_date, next_working_day
@@ -229,9 +229,7 @@ def _history_rows(dossier: Dossier) -> list[list[str]]:
         declaration = (e.changes or {}).get("declaration") or {}
         if declaration.get("electronic"):
             # How the declaration was signed, where no signed paper is in the file.
-            from blueprints.office.present import declaration_line
-
-            what += f". {declaration_line(declaration)}"
+            what += f". {declarations.line(declaration)}"
         if e.action == "correct_result" and e.procedure_id:
             # The control sheet shows what was corrected: old and new value, and why.
             changes = e.changes or {}
