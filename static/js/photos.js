@@ -32,8 +32,16 @@ export function photoPage({
       return el('li', { 'data-client': page.client_id },
         el('img', { src, alt: `${attachment.title}, trang ${index + 1}` }),
         el('span', { class: error ? 'error' : 'state' }, error || `Trang ${index + 1}: ${text}`),
-        el('button', { type: 'button', class: 'button secondary', onclick: () => drop(page, false) }, 'Xóa'),
-        el('button', { type: 'button', class: 'button secondary', onclick: () => drop(page, true) }, 'Chụp lại'));
+        // Each button names its page: a screen reader listing the buttons
+        // hears "Xóa trang 2", not five times "Xóa".
+        el('button', {
+          type: 'button', class: 'button secondary', 'aria-label': `Xóa trang ${index + 1}`,
+          onclick: () => drop(page, false),
+        }, 'Xóa'),
+        el('button', {
+          type: 'button', class: 'button secondary', 'aria-label': `Chụp lại trang ${index + 1}`,
+          onclick: () => drop(page, true),
+        }, 'Chụp lại'));
     }));
   }
 

@@ -29,11 +29,14 @@ LAYOUT_SHIFT = """
 SAME_NAMES = """
 () => {
   const seen = new Map();
+  let index = 0;
   for (const node of document.querySelectorAll('main button, main a[href]')) {
     if (node.closest('[hidden]') || node.offsetParent === null) continue;
     const name = (node.getAttribute('aria-label') || node.textContent).trim().replace(/\\s+/g, ' ');
+    // A script's button (no link, no form) does its own thing: two of them
+    // with one name are two different targets, as "Xóa" twice would be.
     const target = node.getAttribute('href') || node.getAttribute('formaction') ||
-      (node.form ? node.form.getAttribute('action') : '') || '';
+      (node.form ? node.form.getAttribute('action') : '') || `button ${index++}`;
     if (!seen.has(name)) seen.set(name, new Set());
     seen.get(name).add(target);
   }

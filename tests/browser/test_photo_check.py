@@ -7,6 +7,7 @@ from pathlib import Path
 from playwright.sync_api import expect
 
 from tests.browser.test_offline import open_first_photo_page
+from tests.browser.test_page_invariants import SAME_NAMES
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 import photo_set  # noqa: E402
@@ -31,3 +32,13 @@ def test_a_blurred_photo_is_explained_and_may_be_kept_anyway(phone_context, live
     page.get_by_role("button", name="Vẫn giữ ảnh này").click()
     expect(page.locator(".photos li")).to_have_count(1)
     expect(page.get_by_role("heading", name="Ảnh này có thể khó đọc")).to_be_hidden()
+
+    # A second page: each photo's buttons say which page they act on.
+    page.get_by_label("Chụp ảnh").set_input_files(str(blurred))
+    page.get_by_role("button", name="Vẫn giữ ảnh này").click()
+    expect(page.locator(".photos li")).to_have_count(2)
+    expect(page.get_by_role("button", name="Xóa trang 2", exact=True)).to_be_visible()
+    assert page.evaluate(SAME_NAMES) == []
+    page.get_by_role("button", name="Chụp lại trang 1", exact=True).click()
+    expect(page.get_by_text("Đã xóa ảnh cũ. Hãy chụp lại.")).to_be_visible()
+    expect(page.locator(".photos li")).to_have_count(1)
