@@ -39,6 +39,7 @@ OIDC_PROVIDER := tests/oidc_provider
 $(OIDC_PROVIDER)/node_modules/.package-lock.json: $(OIDC_PROVIDER)/package.json $(OIDC_PROVIDER)/package-lock.json
 	@command -v npm >/dev/null || { SUDO=$$(command -v sudo || true); \
 		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq nodejs npm; }
+	bash scripts/node-for-provider.sh --install >/dev/null
 	npm ci --prefix $(OIDC_PROVIDER) --no-audit --no-fund --loglevel=error
 	touch $@
 

@@ -14,7 +14,8 @@ if [ "${VNEID_DEV_PROVIDER:-0}" = 1 ]; then
     SECRET=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
     CLIENTS=$(printf '[{"client_id":"dev-lienthong","client_secret":"%s","token_endpoint_auth_method":"client_secret_basic","require_auth_time":true,"redirect_uris":["http://127.0.0.1:%s/dang-nhap/vneid/ve","http://localhost:%s/dang-nhap/vneid/ve"],"post_logout_redirect_uris":["http://127.0.0.1:%s/dang-nhap/vneid/da-dang-xuat","http://localhost:%s/dang-nhap/vneid/da-dang-xuat"]}]' \
         "$SECRET" "$PORT" "$PORT" "$PORT" "$PORT")
-    PORT=$DEV_PORT CLIENTS_JSON=$CLIENTS node tests/oidc_provider/provider.mjs &
+    NODE=$(bash scripts/node-for-provider.sh)
+    PORT=$DEV_PORT CLIENTS_JSON=$CLIENTS "$NODE" tests/oidc_provider/provider.mjs &
     PROVIDER=$!
     trap 'kill $PROVIDER 2>/dev/null || true' EXIT
     export VNEID_ISSUER="http://127.0.0.1:$DEV_PORT" VNEID_CLIENT_ID=dev-lienthong \

@@ -22,7 +22,19 @@ from joserfc.jwk import RSAKey
 
 HERE = Path(__file__).resolve().parent / "oidc_provider"
 SECRET = "test-client-secret-that-is-long-enough-0123456789"  # noqa: S105
-NODE = shutil.which("node") or "/usr/bin/node"
+
+
+def _node() -> str:
+    """The Node.js that make oidc-provider chose (the machine's, or one it
+    installed when the machine's is older than 20.19)."""
+    found = subprocess.run(
+        ["bash", str(HERE.parent.parent / "scripts/node-for-provider.sh")],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    return found.stdout.strip() if found.returncode == 0 else shutil.which("node") or "node"
+
+
+NODE = _node()
 
 
 def free_port() -> int:
