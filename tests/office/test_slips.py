@@ -1,6 +1,8 @@
 """Every slip renders as an A4 PDF in Vietnamese whose QR opens the dossier's
 public tracking link and whose barcode is the dossier code."""
 
+import html
+import re
 import shutil
 import subprocess
 from datetime import datetime, timedelta
@@ -156,10 +158,14 @@ def test_the_logbook_lists_the_dossiers_of_the_period(app, codes, tmp_path):
     code, refused = codes
     with app.app_context():
         day = dossier(code).received_at + timedelta(hours=7)
-    response = officer_client(app, "tu-phap").get(
-        "/can-bo/so-theo-doi.pdf",
-        query_string={"tu": day.date().isoformat(), "den": day.date().isoformat()},
-    )
+    client = officer_client(app, "tu-phap")
+    # Reached from the month's report, for the same period.
+    report = client.get("/can-bo/bao-cao", query_string={"ky": f"{day:%Y-%m}"}).text
+    link = re.search(r'href="(/can-bo/so-theo-doi\.pdf\?[^"]+)">In sổ theo dõi', report)
+    assert link, "the report page links the logbook"
+    url = html.unescape(link.group(1))
+    assert f"tu={day:%Y-%m}-01" in url
+    response = client.get(url)
     assert response.status_code == 200
     pdf = tmp_path / "so.pdf"
     pdf.write_bytes(response.data)
