@@ -201,12 +201,17 @@ def acknowledged_late(
     return (acknowledged_at or now) > deadline
 
 
-def supplement_overdue(asked_at: datetime, now: datetime, working_days: int) -> bool:
-    """The citizen's time to answer a supplement request has run out."""
+def supplement_due(asked_at: datetime, working_days: int) -> date:
+    """The last day (Vietnam's) the citizen has to answer a supplement request."""
     day = local_day(asked_at)
     for _ in range(working_days):
         day = next_working_day(day)
-    return local_day(now) > day
+    return day
+
+
+def supplement_overdue(asked_at: datetime, now: datetime, working_days: int) -> bool:
+    """The citizen's time to answer a supplement request has run out."""
+    return local_day(now) > supplement_due(asked_at, working_days)
 
 
 def parse_hours(text: str):

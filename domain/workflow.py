@@ -49,8 +49,19 @@ DOSSIER_TRANSITIONS: dict[Status, frozenset[Status]] = {
     S.IN_PROCESS: frozenset(
         {S.SUPPLEMENT_REQUESTED, S.PAYMENT_REQUESTED, S.DONE, S.STOPPED, S.WITHDRAWN}
     ),
+    # NOT_ACCEPTED: papers asked at receipt and never sent in time (the desk
+    # decides; services.desk.office allows it only past the citizen's time).
     S.SUPPLEMENT_REQUESTED: frozenset(
-        {S.SUBMITTED, S.ACCEPTED, S.IN_PROCESS, S.PAYMENT_REQUESTED, S.DONE, S.STOPPED, S.WITHDRAWN}
+        {
+            S.SUBMITTED,
+            S.ACCEPTED,
+            S.IN_PROCESS,
+            S.PAYMENT_REQUESTED,
+            S.DONE,
+            S.STOPPED,
+            S.WITHDRAWN,
+            S.NOT_ACCEPTED,
+        }
     ),  # fmt: skip
     S.PAYMENT_REQUESTED: frozenset(
         {S.ACCEPTED, S.IN_PROCESS, S.SUPPLEMENT_REQUESTED, S.DONE, S.STOPPED, S.WITHDRAWN}
@@ -234,7 +245,10 @@ def _plan(action: str, role: str, state: State, pid: str | None) -> Plan:
     if action in ("accept", "refuse") or (action == "request_supplement" and pid is None):
         if role != JUSTICE:
             raise _forbidden()
-        if status != S.SUBMITTED:
+        asked_at_receipt = status == S.SUPPLEMENT_REQUESTED and not any(
+            s.reached for s in state.steps
+        )
+        if not (status == S.SUBMITTED or (action == "refuse" and asked_at_receipt)):
             raise _not_now(_STALE)
         if action == "accept":
             started = next_stage(list(state.steps))

@@ -82,6 +82,7 @@ def home(officer):
         tab=tab,
         flag=flag,
         flags=worklist.FLAGS,
+        late_flags=worklist.LATE_FLAGS,
         flag_counts=worklist.counts(day_rows),
         query=query,
         page=found,
@@ -121,6 +122,10 @@ def render_dossier(officer, dossier, *, error=None, fields=None, form_values=Non
             overdue=office.is_overdue(dossier, today),
             late_ack=deadlines.late_to_acknowledge(dossier, utcnow()),
             ack_deadline=deadlines.acknowledge_deadline(dossier),
+            ack_hours=deadlines.ack_hours(),
+            supplement_due=deadlines.supplement_due(dossier),
+            supplement_overdue=deadlines.supplement_overdue(dossier, utcnow()),
+            supplement_days=deadlines.supplement_days(),
             slips=slips.available(dossier),
             steps=[
                 {

@@ -13,6 +13,7 @@ from flask import current_app, has_app_context
 
 from domain import legal_clock
 from domain.statuses import Status
+from domain.workflow import JUSTICE
 from models import Dossier
 from models.base import as_utc
 
@@ -75,10 +76,27 @@ def acknowledge_deadline(dossier: Dossier) -> datetime:
     return legal_clock.acknowledge_by(as_utc(dossier.received_at), ack_hours(), schedule())
 
 
-def supplement_overdue(dossier: Dossier, now: datetime) -> bool:
+def supplement_due(dossier: Dossier) -> date | None:
+    """The last day for the citizen to send what was asked, while it is awaited."""
     asked = (dossier.supplement or {}).get("asked_at")
     if not asked or dossier.status != Status.SUPPLEMENT_REQUESTED:
-        return False
-    return legal_clock.supplement_overdue(
-        as_utc(datetime.fromisoformat(asked)), as_utc(now), supplement_days()
-    )
+        return None
+    return legal_clock.supplement_due(as_utc(datetime.fromisoformat(asked)), supplement_days())
+
+
+def supplement_overdue(dossier: Dossier, now: datetime) -> bool:
+    """Past the supplement time ("then": "flag" in the rules): the dossier is
+    flagged for whoever asked, who decides; nothing is refused by itself."""
+    due = supplement_due(dossier)
+    return due is not None and legal_clock.local_day(as_utc(now)) > due
+
+
+def supplement_asked_by(dossier: Dossier) -> str | None:
+    """The agency (role) that asked for the papers: the desk when asked at
+    receipt, otherwise the agency of the step it was asked for."""
+    if not dossier.supplement:
+        return None
+    pid = dossier.supplement.get("procedure_id")
+    if pid is None:
+        return JUSTICE
+    return next((p.agency for p in dossier.progress if p.procedure_id == pid), None)

@@ -96,11 +96,17 @@ def officer_dossier(officer: Officer, code: str) -> Dossier | None:
     return dossier if dossier is not None and can_see(officer, dossier) else None
 
 
-def available(role: str, dossier: Dossier, today: date | None = None) -> list:
+def available(
+    role: str, dossier: Dossier, today: date | None = None, now: datetime | None = None
+) -> list:
     found = workflow.available(role, snapshot(dossier))
     today = today or today_vn()
     if not legal_clock.may_apologize(deadlines.clock(dossier), today):
         found = [a for a in found if a[0] != "apologize"]
+    if dossier.status == Status.SUPPLEMENT_REQUESTED and not deadlines.supplement_overdue(
+        dossier, now or utcnow()
+    ):
+        found = [a for a in found if a[0] != "refuse"]
     return found
 
 
@@ -324,8 +330,18 @@ def _apply_inputs(dossier: Dossier, plan, inp: ActionInput, changes: dict, now) 
     """Check the action's own inputs; returns (public note, citizen-only detail)."""
     action, pid = plan.action, plan.procedure_id
     if action == "refuse":
+        if dossier.status == Status.SUPPLEMENT_REQUESTED:
+            # Papers asked at receipt: the citizen keeps the whole time given.
+            due = deadlines.supplement_due(dossier)
+            if not deadlines.supplement_overdue(dossier, now):
+                raise ActionProblem(
+                    409,
+                    f"Công dân còn hạn bổ sung đến hết ngày {due:%d/%m/%Y}. "
+                    "Chỉ từ chối tiếp nhận khi đã quá hạn mà công dân chưa bổ sung.",
+                )
         reason = _required_reason(inp, "lý do không tiếp nhận")
         changes["reason"] = reason
+        dossier.supplement = None  # nothing is awaited of a refused dossier
         return "Hồ sơ không được tiếp nhận.", f"Lý do: {reason}"
     if action == "stop":
         reason = _required_reason(inp, "lý do dừng xử lý")

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from domain import legal_clock
 from domain.catalog import CATALOG
 from domain.statuses import Status
+from domain.workflow import JUSTICE
 from extensions import db
 from models import Dossier, Officer, ProcedureProgress
 from services.desk import deadlines
@@ -28,7 +29,10 @@ FLAGS = {
     "cham-tiep-nhan": "Chậm tiếp nhận",
     "vua-bo-sung": "Công dân vừa bổ sung",
     "cho-nop-phi": "Chờ nộp phí",
+    "qua-han-bo-sung": "Quá hạn bổ sung",
 }
+# The flags that say someone is past a legal time (shown in red).
+LATE_FLAGS = ("qua-han", "cham-tiep-nhan", "qua-han-bo-sung")
 OPEN_STEP = (Status.IN_PROCESS, Status.SUPPLEMENT_REQUESTED, Status.PAYMENT_REQUESTED)
 
 
@@ -62,6 +66,8 @@ def row(officer: Officer, dossier: Dossier, today: date, now: datetime) -> Row:
         due = deadlines.acknowledge_deadline(dossier).date()
         if deadlines.late_to_acknowledge(dossier, now):
             flags.append("cham-tiep-nhan")
+    elif step is None and dossier.status == Status.SUPPLEMENT_REQUESTED:
+        due = deadlines.supplement_due(dossier)  # asked at receipt: the citizen's last day
     else:
         due = step.due_date if step else dossier.due_date
     clock = deadlines.step_clock(step) if step else None
@@ -78,6 +84,11 @@ def row(officer: Officer, dossier: Dossier, today: date, now: datetime) -> Row:
         flags.append("vua-bo-sung")
     if step is not None and step.status == Status.PAYMENT_REQUESTED:
         flags.append("cho-nop-phi")
+    # Only the one who asked must decide (call the citizen, refuse or stop).
+    if deadlines.supplement_asked_by(dossier) == officer.role and deadlines.supplement_overdue(
+        dossier, now
+    ):
+        flags.append("qua-han-bo-sung")
     title = CATALOG["procedures"][step.procedure_id]["title"] if step else ""
     return Row(dossier, subject(dossier), step, title, due, flags)
 
@@ -93,7 +104,11 @@ def worklist(officer: Officer, today: date, now: datetime) -> list[Row]:
     for d in dossiers:
         r = row(officer, d, today, now)
         # Justice hands results over (DONE); the other agencies only their open steps.
-        desk_work = officer.role == "tu-phap" and d.status in (Status.SUBMITTED, Status.DONE)
+        # A request for papers made at receipt has no step yet: the desk sees
+        # it again once the citizen's time has run out.
+        desk_work = officer.role == JUSTICE and (
+            d.status in (Status.SUBMITTED, Status.DONE) or "qua-han-bo-sung" in r.flags
+        )
         if r.step is not None or desk_work:
             rows.append(r)
     rows.sort(

@@ -92,3 +92,64 @@ def test_an_online_dossier_not_acknowledged_in_eight_working_hours_shows_late(ap
     assert code in client.get("/can-bo/?loc=cham-tiep-nhan").text
     page = client.get(f"/can-bo/ho-so/{code}").text
     assert "Chậm tiếp nhận" in page and "09:00 03/03/2026" in page
+
+
+def test_papers_not_sent_in_time_are_flagged_for_whoever_asked_and_nothing_is_refused(app):
+    """The "then": "flag" of the supplement time: the dossier waits for the
+    citizen, and past the time whoever asked sees it in red and decides."""
+    from datetime import datetime
+
+    from domain.statuses import Status
+    from services.desk import office
+
+    with app.app_context():
+        at_receipt = create_submitted_dossier(phone="+84912345670")
+        act(at_receipt, "tu-phap", "request_supplement", None, reason="Chụp lại tờ khai")
+        step = create_submitted_dossier(phone="+84912345671")
+        act(step, "tu-phap", "accept")
+        act(step, "tu-phap", "request_supplement", "dang-ky-khai-sinh", reason="Thiếu trang 2")
+        fresh = create_submitted_dossier(phone="+84912345672")
+        act(fresh, "tu-phap", "request_supplement", None, reason="Ảnh mờ")
+        # Asked on Monday 2 March 2026: 7 working days end on Wednesday 11 March.
+        for code in (at_receipt, step):
+            d = dossier(code)
+            d.supplement = {**d.supplement, "asked_at": datetime(2026, 3, 2, 2, 0).isoformat()}
+            db.session.commit()
+        statuses = [dossier(c).status for c in (at_receipt, step, fresh)]
+    client = officer_client(app, "tu-phap")
+    flagged = client.get("/can-bo/?loc=qua-han-bo-sung").text
+    assert "Quá hạn bổ sung (2)" in flagged
+    assert at_receipt in flagged and step in flagged and fresh not in flagged
+    page = client.get(f"/can-bo/ho-so/{at_receipt}").text
+    assert "Quá hạn bổ sung" in page and "hạn hết ngày 11/03/2026" in page
+    assert "Hạn bổ sung: hết ngày" in client.get(f"/can-bo/ho-so/{fresh}").text
+    # The police asked nothing: no flag in its list.
+    assert "Quá hạn bổ sung (0)" in officer_client(app, "cong-an").get("/can-bo/").text
+    # Nothing was refused or stopped by the flag.
+    assert statuses == [Status.SUPPLEMENT_REQUESTED] * 3
+    with app.app_context():
+        assert "stop" in {a for a, _ in office.available("tu-phap", dossier(step), today_vn())}
+
+
+def test_papers_asked_at_receipt_and_not_sent_in_time_may_be_refused_and_not_before(app):
+    from datetime import datetime
+
+    from domain.statuses import Status
+    from services.desk import office
+
+    with app.app_context():
+        late, waiting = (create_submitted_dossier(phone=f"+8491234567{i}") for i in range(2))
+        for code in (late, waiting):
+            act(code, "tu-phap", "request_supplement", None, reason="Chụp lại tờ khai")
+        d = dossier(late)
+        d.supplement = {**d.supplement, "asked_at": datetime(2026, 3, 2, 2, 0).isoformat()}
+        db.session.commit()
+        assert ("refuse", None) not in office.available("tu-phap", dossier(waiting))
+        with pytest.raises(office.ActionProblem) as refused:
+            act(waiting, "tu-phap", "refuse", reason="Không bổ sung")
+        assert refused.value.status == 409
+        assert "còn hạn bổ sung đến hết ngày" in refused.value.message
+        assert ("refuse", None) in office.available("tu-phap", dossier(late))
+        act(late, "tu-phap", "refuse", reason="Quá hạn bổ sung mà không bổ sung")
+        assert dossier(late).status == Status.NOT_ACCEPTED and dossier(late).supplement is None
+        assert dossier(waiting).status == Status.SUPPLEMENT_REQUESTED
