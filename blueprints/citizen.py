@@ -17,7 +17,7 @@ from extensions import db
 from models import Commune, Dossier, Draft
 from services import forms
 from services.database import reads_only
-from services.desk import office
+from services.desk import deadlines, office
 from services.desk import slips as desk_slips
 from services.dossiers import open_drafts, supplement, tracking
 from services.dossiers.tracking import status_json
@@ -180,6 +180,7 @@ def dossier_page(code: str):
         resubmitted=request.args.get("bo-sung") == "1",
         can_withdraw=dossier.status in WITHDRAWABLE,
         slips=[(k, t) for k, t in desk_slips.available(dossier) if k in CITIZEN_SLIPS],
+        supplement_due=deadlines.supplement_due(dossier),
     )
 
 
@@ -232,6 +233,7 @@ def supplement_page(code: str):
         "citizen/supplement.html",
         dossier=dossier,
         info=status_json(dossier, private=True),
+        supplement_due=deadlines.supplement_due(dossier),
         papers=supplement.papers_to_show(dossier, answers),
         uploads=uploads,
         added={u.id for u in uploads if supplement.added_since_request(dossier, u)},

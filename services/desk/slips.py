@@ -21,7 +21,7 @@ from flask import current_app
 from domain import declarations, legal_clock, results, statuses
 from domain.catalog import CATALOG
 from domain.communes import get_commune
-from domain.working_days import VN_TZ, format_vn_date, next_working_day
+from domain.working_days import VN_TZ, format_vn_date
 from extensions import db
 from models import Citizen, Commune, Dossier, Upload
 from models.base import as_utc
@@ -163,9 +163,7 @@ def _supplement_values(dossier: Dossier) -> dict:
     titles = {a["id"]: a["title"] for p in dossier.procedure_ids
               for a in CATALOG["procedures"][p]["attachments"]}  # fmt: skip
     day = as_utc(asked[-1].at).astimezone(VN_TZ).date()
-    by = day
-    for _ in range(deadlines.supplement_days()):
-        by = next_working_day(by)
+    by = legal_clock.supplement_due(as_utc(asked[-1].at), deadlines.supplement_days())
     return {
         "supplement": changes.get("reason", ""),
         "supplement_papers": "; ".join(titles.get(a, a) for a in changes.get("attachments", []))

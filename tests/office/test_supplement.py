@@ -7,6 +7,7 @@ import pytest
 
 from extensions import db
 from models import Citizen, Notification, Upload
+from services.desk import deadlines
 from tests.api.test_upload_safety import full_disk  # noqa: F401  (a fixture)
 from tests.conftest import Api
 from tests.helpers import jpeg_bytes, sign_in_as
@@ -81,6 +82,11 @@ def test_the_citizen_is_told_what_to_add_on_the_page_and_by_sms(app, asked, citi
     page = citizen.get(f"/ho-so/{asked}").text
     assert "Hồ sơ cần bổ sung" in page and ASK in page
     assert "Thông tin cần sửa: Đăng ký thường trú cho trẻ" in page
+    with app.app_context():
+        due = deadlines.supplement_due(dossier(asked))
+    # The last day, the same on the dossier page and the supplement page.
+    assert f"Hạn bổ sung: hết ngày {due:%d/%m/%Y}" in page
+    assert f"Hạn bổ sung: hết ngày {due:%d/%m/%Y}" in citizen.get(f"/ho-so/{asked}/bo-sung").text
     with app.app_context():
         sms = db.session.scalars(db.select(Notification).where(Notification.channel == "sms")).all()
     assert sms[-1].body.endswith(f"/ho-so/{asked}/bo-sung")
