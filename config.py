@@ -153,6 +153,10 @@ class Config:
         # own in-memory counts, with a log line, and checks Redis again.
         self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
         self.RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+        # A route's limit whose storage fails after another thread already
+        # switched to the fallback is logged and let through (once), not a
+        # 500: Flask-Limiter falls back only on the first failure it sees.
+        self.RATELIMIT_SWALLOW_ERRORS = True
         if self.RATELIMIT_STORAGE_URI.startswith(("redis://", "rediss://", "redis+")):
             # A Redis that is down answers in half a second, not the TCP timeout.
             wait = float(os.environ.get("RATELIMIT_REDIS_TIMEOUT_SECONDS") or 0.5)

@@ -89,6 +89,12 @@ class RouteLimiter(Limiter):
     at. Same storage, same rules, same headers on the limited routes.
     """
 
+    def init_app(self, app, *args, **kwargs) -> None:
+        super().init_app(app, *args, **kwargs)
+        # One limiter serves every app a process creates (the tests make
+        # many): a new app's storage starts alive, whatever the last one's did.
+        self._storage_dead = False
+
     def only_where_asked(self, app) -> bool:
         """Trim the app-wide hooks (see the class); False, and nothing changed,
         when some limit applies to all routes or to a whole blueprint."""
@@ -116,17 +122,24 @@ class RouteLimiter(Limiter):
         storage (Redis) that cannot be reached makes the limits per process
         for a while, with a log line, instead of a 500. Flask-Limiter itself
         does the same for the routes' own limits and checks the storage again
-        every so often."""
+        every so often.
+
+        The strategy is taken once: another thread may mark the storage dead
+        while this call waits on it, and the retry must then still go to the
+        fallback (it raised, a 500, when it looked at the flag again)."""
+        strategy = self.limiter
         try:
-            return call(self.limiter)
+            return call(strategy)
         except Exception:
-            if not self._in_memory_fallback_enabled or self._storage_dead:
+            fallback = self._fallback_limiter
+            if not self._in_memory_fallback_enabled or fallback is None or strategy is fallback:
                 raise
-            self.logger.warning(
-                "Rate limit storage unreachable - falling back to in-memory storage"
-            )
-            self._storage_dead = True
-            return call(self.limiter)
+            if not self._storage_dead:
+                self.logger.warning(
+                    "Rate limit storage unreachable - falling back to in-memory storage"
+                )
+                self._storage_dead = True
+            return call(fallback)
 
 
 def _is_hook_of(hook, owner: Limiter) -> bool:

@@ -3,6 +3,7 @@ Redis stopped mid-test leaves every page working on per-process limits (a log
 line says so), never a 500."""
 
 import logging
+import uuid
 
 import pytest
 
@@ -70,3 +71,32 @@ def test_a_redis_outage_falls_back_to_limits_per_process_never_a_500(instances, 
     # Still limited, now per process: three wrong lookups, then the wait.
     answers = [lookup(second, code, "0000").status_code for _ in range(3)]
     assert answers[-1] == 429 and 500 not in answers
+
+
+def test_a_request_that_finds_redis_gone_after_another_switched_still_falls_back(instances, redis):
+    """Two requests at once as Redis stops: the second to fail finds the
+    storage already marked dead by the first. Its count went nowhere and it
+    answered 500 (seen by make test-stack on the drafts' limit)."""
+    from extensions import limiter
+    from tests.api.test_limits_per_citizen import signed_in
+
+    first, _ = instances
+    api = signed_in(first, "+84912345670")
+    assert api.put(f"/drafts/{uuid.uuid4()}", json={"commune_code": "05665"}).status_code == 201
+    redis.stop()
+    strategy = limiter.limiter
+    assert strategy is not limiter._fallback_limiter  # a new app starts on Redis
+    failing_hit = strategy.hit
+
+    def hit_while_another_request_switches(*args, **kwargs):
+        limiter._storage_dead = True  # what the other request did meanwhile
+        return failing_hit(*args, **kwargs)  # Redis is down: raises
+
+    strategy.hit = hit_while_another_request_switches
+    try:
+        answer = api.put(f"/drafts/{uuid.uuid4()}", json={"commune_code": "05665"})
+        lookup_answer = lookup(first, "X05665-260101-0001", "0000")
+    finally:
+        del strategy.hit
+    assert answer.status_code == 201
+    assert lookup_answer.status_code == 404  # the tracking budget's count, through the fallback
