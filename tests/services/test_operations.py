@@ -122,3 +122,30 @@ def test_the_phone_treats_a_503_as_offline_and_keeps_the_work(unreachable, tmp_p
     assert outcome["status"] == 503
     assert outcome["offline"] is True  # on main: a hard error
     assert "thử lại" in outcome["message"]
+
+
+def test_a_connection_lost_before_the_end_of_a_request_keeps_the_apps_answer(app):
+    """A database restart between the answer and the end of the request: the
+    rollback at teardown fails (it escaped as gunicorn's HTML 500); the page
+    answered is still sent, the connection is dropped, the next request works."""
+    import sqlite3
+
+    with app.app_context():
+        dialect = db.engine.dialect
+
+    def lost(_connection):
+        raise sqlite3.OperationalError("server closed the connection unexpectedly")
+
+    def lose_the_connection(response):
+        dialect.do_rollback = lost  # an instance attribute over the class's method
+        return response
+
+    app.after_request(lose_the_connection)
+    client = app.test_client()
+    try:
+        answer = client.get("/x/05665")
+    finally:
+        app.after_request_funcs[None].remove(lose_the_connection)
+        vars(dialect).pop("do_rollback", None)
+    assert answer.status_code == 200 and "05665" in answer.text
+    assert client.get("/x/05665").status_code == 200
