@@ -149,5 +149,5 @@ bench-web: setup chromium ## Bytes transferred: first load of /x/05665 and the w
 bench-lie-fi: setup chromium ## Seconds a citizen waits on a hung network before the offline page or error
 	$(BIN)/python bench/lie_fi_bench.py
 
-bench: setup chromium wrk ## gunicorn on loopback: lookup and submit vs bare Flask, shrink, page bytes -> docs/benchmarks.md
+bench: setup chromium wrk tesseract fonts poppler ## gunicorn on loopback: lookup and submit vs bare Flask, shrink, page bytes -> docs/benchmarks.md
 	$(BIN)/python bench/server_bench.py
