@@ -76,19 +76,27 @@ def acknowledge_deadline(dossier: Dossier) -> datetime:
     return legal_clock.acknowledge_by(as_utc(dossier.received_at), ack_hours(), schedule())
 
 
-def supplement_due(dossier: Dossier) -> date | None:
-    """The last day for the citizen to send what was asked, while it is awaited."""
+def _supplement_asked_at(dossier: Dossier) -> datetime | None:
+    """When the papers still awaited were asked for (None: nothing awaited)."""
     asked = (dossier.supplement or {}).get("asked_at")
     if not asked or dossier.status != Status.SUPPLEMENT_REQUESTED:
         return None
-    return legal_clock.supplement_due(as_utc(datetime.fromisoformat(asked)), supplement_days())
+    return as_utc(datetime.fromisoformat(asked))
+
+
+def supplement_due(dossier: Dossier) -> date | None:
+    """The last day for the citizen to send what was asked, while it is awaited."""
+    asked = _supplement_asked_at(dossier)
+    return None if asked is None else legal_clock.supplement_due(asked, supplement_days())
 
 
 def supplement_overdue(dossier: Dossier, now: datetime) -> bool:
     """Past the supplement time ("then": "flag" in the rules): the dossier is
     flagged for whoever asked, who decides; nothing is refused by itself."""
-    due = supplement_due(dossier)
-    return due is not None and legal_clock.local_day(as_utc(now)) > due
+    asked = _supplement_asked_at(dossier)
+    return asked is not None and legal_clock.supplement_overdue(
+        asked, as_utc(now), supplement_days()
+    )
 
 
 def supplement_asked_by(dossier: Dossier) -> str | None:
