@@ -128,13 +128,12 @@ def test_a_connection_lost_before_the_end_of_a_request_keeps_the_apps_answer(app
     """A database restart between the answer and the end of the request: the
     rollback at teardown fails (it escaped as gunicorn's HTML 500); the page
     answered is still sent, the connection is dropped, the next request works."""
-    import sqlite3
-
     with app.app_context():
         dialect = db.engine.dialect
 
     def lost(_connection):
-        raise sqlite3.OperationalError("server closed the connection unexpectedly")
+        # The driver's own error (sqlite3's, or psycopg's under make test-pg).
+        raise dialect.loaded_dbapi.OperationalError("server closed the connection unexpectedly")
 
     def lose_the_connection(response):
         dialect.do_rollback = lost  # an instance attribute over the class's method
