@@ -95,6 +95,23 @@ class RouteLimiter(Limiter):
         # many): a new app's storage starts alive, whatever the last one's did.
         self._storage_dead = False
 
+    # Seconds between two checks of a storage marked dead, from the limits
+    # counted by hand: Flask-Limiter checks again only on a route's limit, and
+    # the status lookup (the busiest) has none, so its counts stayed per
+    # process long after Redis was back.
+    STORAGE_RECHECK_SECONDS = 2.0
+    _next_storage_check = 0.0
+
+    def _revive_storage(self) -> None:
+        self._next_storage_check = time.monotonic() + self.STORAGE_RECHECK_SECONDS
+        try:
+            alive = self._storage is not None and self._storage.check()
+        except Exception:
+            alive = False
+        if alive:
+            self.logger.info("Rate limit storage recovered")
+            self._storage_dead = False
+
     def only_where_asked(self, app) -> bool:
         """Trim the app-wide hooks (see the class); False, and nothing changed,
         when some limit applies to all routes or to a whole blueprint."""
@@ -127,6 +144,8 @@ class RouteLimiter(Limiter):
         The strategy is taken once: another thread may mark the storage dead
         while this call waits on it, and the retry must then still go to the
         fallback (it raised, a 500, when it looked at the flag again)."""
+        if self._storage_dead and time.monotonic() >= self._next_storage_check:
+            self._revive_storage()
         strategy = self.limiter
         try:
             return call(strategy)

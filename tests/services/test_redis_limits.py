@@ -6,6 +6,7 @@ import logging
 import uuid
 
 import pytest
+import redis as redis_client
 
 from app import create_app
 from extensions import db
@@ -100,3 +101,23 @@ def test_a_request_that_finds_redis_gone_after_another_switched_still_falls_back
         del strategy.hit
     assert answer.status_code == 201
     assert lookup_answer.status_code == 404  # the tracking budget's count, through the fallback
+
+
+def test_the_lookups_own_budget_goes_back_to_redis_when_it_returns(instances, redis):
+    """The status lookup has no route limit, so Flask-Limiter never looked at
+    Redis again for it: after an outage its wrong guesses stayed counted per
+    process, and two instances let twice the budget through."""
+    from extensions import limiter
+
+    first, second = instances
+    with first.app_context():
+        code = create_submitted_dossier(email=None)
+    redis.stop()
+    assert lookup(first, code, "5678").status_code == 200  # on the fallback now
+    redis.start()
+    limiter._next_storage_check = 0.0  # the recheck is due (instead of waiting for it)
+    answers = [lookup(app, code, "0000").status_code for app in (first, second, first, second)]
+    # 3 wrong guesses an hour for the address, counted once for both again,
+    # and in Redis (restarted empty), not in this process's memory.
+    assert answers == [404, 404, 404, 429]
+    assert redis_client.Redis.from_url(redis.url).keys("*")
