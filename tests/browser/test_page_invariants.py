@@ -150,7 +150,9 @@ def test_the_check_page_shows_each_photo_legibly_and_is_not_needlessly_long(
         photo = photos.nth(index)
         expect(photo).to_have_attribute("alt", re.compile(r", trang \d+$"))
         # Loaded, and wide enough to tell one paper from another at a glance.
-        assert photo.evaluate("(img) => img.complete && img.naturalWidth > 0")
+        # decode() waits for the photo to arrive and fails on a broken one:
+        # checking `complete` at once raced the photo still on its way.
+        assert photo.evaluate("(img) => img.decode().then(() => img.naturalWidth)") > 0
         assert photo.bounding_box()["width"] >= 140
     # Each opens at full size, for reading the small print.
     expect(page.locator(".sheets a:has(img)")).to_have_count(photos.count())
