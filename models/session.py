@@ -8,7 +8,7 @@ cannot be turned into working cookies. No IP address is kept.
 from datetime import datetime
 
 from sqlalchemy import CheckConstraint, ForeignKey, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from extensions import db
 from models.base import utcnow
@@ -33,3 +33,7 @@ class UserSession(db.Model):
     ended_at: Mapped[datetime | None] = mapped_column(index=True)
     # signed_out | ended_by_owner | credential | reset | deactivated | idle | expired | replaced
     end_reason: Mapped[str | None] = mapped_column(String(16))
+
+    # Loaded with the row by services.identity.sessions for a citizen's
+    # session: every citizen request reads both.
+    citizen: Mapped["Citizen | None"] = relationship()  # noqa: F821

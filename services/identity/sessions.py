@@ -24,6 +24,7 @@ from flask_wtf.csrf import generate_csrf
 from sqlalchemy import event, inspect, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session as OrmSession
+from sqlalchemy.orm import contains_eager
 
 from domain import sessions as rules
 from domain.devices import describe_device
@@ -120,9 +121,17 @@ def _check(kind: str) -> UserSession | None:
     if not token:  # a cookie from before server-side sessions: worth nothing now
         _forget(None)
         return None
-    row = db.session.scalars(
-        select(UserSession).where(UserSession.token_hash == _hash(token))
-    ).first()
+    query = select(UserSession).where(UserSession.token_hash == _hash(token))
+    if kind == "citizen":
+        # The citizen and their e-ID in the same statement: every citizen
+        # request reads the citizen (auth.current_citizen), and the phone to
+        # send codes to and what the e-ID vouched for come from both.
+        query = (
+            query.outerjoin(UserSession.citizen)
+            .outerjoin(Citizen.identity)
+            .options(contains_eager(UserSession.citizen).contains_eager(Citizen.identity))
+        )
+    row = db.session.scalars(query).first()
     if row is None or getattr(row, ACCOUNT_KEY[kind]) != account_id:
         _forget(None)
         return None

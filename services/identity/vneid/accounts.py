@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, inspect, select, update
+from sqlalchemy.orm.util import identity_key
 
 from domain.vneid import Vouched, check_answers, dossier_record, form_values
 from extensions import db
@@ -37,8 +38,20 @@ class LinkRefused(Exception):
 def identity_of(citizen: Citizen | None) -> VneidIdentity | None:
     if citizen is None:
         return None
+    return _identity_row(citizen.id)
+
+
+def _identity_row(citizen_id: int) -> VneidIdentity | None:
+    """The citizen's e-ID row, without a query when this transaction has it.
+
+    A citizen's request loads the session, the citizen and the e-ID in one
+    statement (services.identity.sessions); a submit then needs the row twice
+    more (the check, and what the dossier records as vouched for)."""
+    citizen = db.session.identity_map.get(identity_key(Citizen, citizen_id))
+    if citizen is not None and "identity" not in inspect(citizen).unloaded:
+        return citizen.identity
     return db.session.scalars(
-        select(VneidIdentity).where(VneidIdentity.citizen_id == citizen.id)
+        select(VneidIdentity).where(VneidIdentity.citizen_id == citizen_id)
     ).first()
 
 
@@ -58,6 +71,11 @@ def _write(row: VneidIdentity, vouched: Vouched, vouched_at: datetime) -> None:
     row.vouched_at = vouched_at
 
 
+# Identities are tied to citizens through the relationship, never the bare
+# column, so a citizen already loaded in the transaction (with its e-ID, see
+# _identity_row) never keeps an out-of-date one.
+
+
 def citizen_for(vouched: Vouched, vouched_at: datetime) -> Citizen:
     """The citizen of this identity (a new one, without a phone account, the
     first time), with the latest claims written. Not committed."""
@@ -66,7 +84,7 @@ def citizen_for(vouched: Vouched, vouched_at: datetime) -> Citizen:
         citizen = Citizen(phone=None)
         db.session.add(citizen)
         db.session.flush()
-        row = VneidIdentity(personal_id=vouched.personal_id, citizen_id=citizen.id)
+        row = VneidIdentity(personal_id=vouched.personal_id, citizen=citizen)
         db.session.add(row)
     else:
         citizen = db.session.get(Citizen, row.citizen_id)
@@ -87,7 +105,7 @@ def link(phone_citizen: Citizen, vouched: Vouched, vouched_at: datetime) -> None
         raise LinkRefused("Tài khoản số điện thoại này đã liên kết với một tài khoản VNeID khác.")
     row = _by_number(vouched.personal_id)
     if row is None:
-        row = VneidIdentity(personal_id=vouched.personal_id, citizen_id=phone_citizen.id)
+        row = VneidIdentity(personal_id=vouched.personal_id, citizen=phone_citizen)
         db.session.add(row)
     elif row.citizen_id != phone_citizen.id:
         other = db.session.get(Citizen, row.citizen_id)
@@ -97,7 +115,7 @@ def link(phone_citizen: Citizen, vouched: Vouched, vouched_at: datetime) -> None
                 "Hãy đăng nhập bằng VNeID để dùng tài khoản đó."
             )
         _merge(other, phone_citizen)
-        row.citizen_id = phone_citizen.id
+        row.citizen = phone_citizen
     _write(row, vouched, vouched_at)
 
 
@@ -113,7 +131,7 @@ def _merge(source: Citizen, target: Citizen) -> None:
     db.session.flush()
     identity = identity_of(source)
     if identity is not None:
-        identity.citizen_id = target.id
+        identity.citizen = target
         db.session.flush()
     db.session.delete(source)
 
@@ -138,9 +156,7 @@ def vouched_form_values(citizen: Citizen) -> dict:
 
 def vouched_check(citizen_id: int, answers: dict) -> tuple[dict[str, str], list[str]]:
     """(errors by field, keys vouched for) of these answers; nothing without an e-ID."""
-    row = db.session.scalars(
-        select(VneidIdentity).where(VneidIdentity.citizen_id == citizen_id)
-    ).first()
+    row = _identity_row(citizen_id)
     if row is None:
         return {}, []
     return check_answers(answers, vouched_of(row))
@@ -149,9 +165,7 @@ def vouched_check(citizen_id: int, answers: dict) -> tuple[dict[str, str], list[
 def vouched_answers(citizen_id: int, answers: dict) -> dict | None:
     """For the dossier: {field key: when the e-ID vouched for its value}, and
     for a value changed with a reason, what the e-ID said and the reason."""
-    row = db.session.scalars(
-        select(VneidIdentity).where(VneidIdentity.citizen_id == citizen_id)
-    ).first()
+    row = _identity_row(citizen_id)
     if row is None:
         return None
     return dossier_record(answers, vouched_of(row), row.vouched_at.isoformat(timespec="seconds"))
