@@ -34,7 +34,12 @@ def checked_draft(citizen, draft_id: str):
     draft = drafts.citizen_draft(citizen.id, draft_id)
     if draft is None:
         raise not_found("bản nháp hồ sơ")
-    result = check_draft(draft, drafts.draft_uploads(draft), today_vn())
+    return refuse_unless_ready(draft)
+
+
+def refuse_unless_ready(draft):
+    """422 with what to fix, unless the draft may be submitted as it is."""
+    result = check_draft(draft, drafts.draft_uploads(draft), today_vn(), refusals_only=True)
     if not result["ok"]:
         message = (
             result["selection_error"]
@@ -159,7 +164,7 @@ def submit(citizen, **_):
         return _created(db.session.get(Dossier, draft.dossier_id), replayed=True)
     try:
         _bring_up_to_date(draft, body)
-        checked_draft(citizen, draft.id)
+        refuse_unless_ready(draft)
     except ApiError:
         db.session.commit()  # keep the device's answers even when refusing
         raise

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import inspect, select, update
+from sqlalchemy import insert, inspect, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -63,8 +63,14 @@ def missing_attachments(draft: Draft, uploads: list[Upload]) -> list[dict]:
     ]
 
 
-def check_draft(draft: Draft, uploads: list[Upload], today: date) -> dict:
-    """Everything the server would refuse, as the check endpoint reports it."""
+def check_draft(
+    draft: Draft, uploads: list[Upload], today: date, *, refusals_only: bool = False
+) -> dict:
+    """Everything the server would refuse, as the check endpoint reports it.
+
+    `refusals_only` (the submit and its code): without the warnings, which
+    never refuse and were shown on the check page; they cost a query and a
+    walk over every answer."""
     selection_error = validation.check_selection(draft.group_id, draft.procedure_ids)
     fields = (
         {}
@@ -78,13 +84,17 @@ def check_draft(draft: Draft, uploads: list[Upload], today: date) -> dict:
         # What the e-ID vouched for may not be changed (domain.vneid).
         for key, message in vouched_check(draft.citizen_id, draft.answers)[0].items():
             fields.setdefault(key, message)
-    from services.desk.duplicates import warning_for_draft
-
-    return {
+    result = {
         "ok": not selection_error and not fields and not missing,
         "selection_error": selection_error,
         "fields": fields,
         "missing_attachments": missing,
+    }
+    if refusals_only:
+        return result
+    from services.desk.duplicates import warning_for_draft
+
+    return result | {
         # Never a refusal: what the citizen may want to look at again.
         "warnings": {}
         if selection_error
@@ -217,16 +227,21 @@ def create_dossier(
         # The SMS only when confirmed by SMS code (a passkey citizen gets none);
         # the email whenever the citizen gave an address.
         notify.enqueue_receipt(dossier, submitted, sms=receipt_sms)
-        for position, pid in enumerate(procedures):
-            db.session.add(
-                ProcedureProgress(
-                    dossier_id=dossier.id,
-                    procedure_id=pid,
-                    agency=CATALOG["procedures"][pid]["agency"],
-                    position=position,
-                    due_date=per_procedure[pid],
-                )
-            )
+        # One statement for all the steps (the unit of work sends one INSERT
+        # a row, as each needs its id back); nothing reads them before the commit.
+        db.session.execute(
+            insert(ProcedureProgress),
+            [
+                {
+                    "dossier_id": dossier.id,
+                    "procedure_id": pid,
+                    "agency": CATALOG["procedures"][pid]["agency"],
+                    "position": position,
+                    "due_date": per_procedure[pid],
+                }
+                for position, pid in enumerate(procedures)
+            ],
+        )
         db.session.execute(
             update(Upload).where(Upload.draft_id == draft.id).values(dossier_id=dossier.id)
         )
