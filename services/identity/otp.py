@@ -160,7 +160,10 @@ def _free_after(times, limit: int) -> int | None:
 
 
 def _locked_until(phone: str) -> datetime | None:
-    state = db.session.get(PhoneCodeFailures, phone)
+    return _lock_end(db.session.get(PhoneCodeFailures, phone))
+
+
+def _lock_end(state: PhoneCodeFailures | None) -> datetime | None:
     if state is None or state.locked_until is None or state.locked_until <= utcnow():
         return None
     return state.locked_until
@@ -357,7 +360,8 @@ def verify_code(
         raise OtpError(
             "format", "Mã xác nhận gồm đúng 6 chữ số. Hãy kiểm tra lại tin nhắn và nhập đủ."
         )
-    until = _locked_until(phone)
+    failures = db.session.get(PhoneCodeFailures, phone)
+    until = _lock_end(failures)
     if until is not None:
         raise _locked_error(until)
     challenge = _latest(phone, purpose, draft_id)
@@ -379,8 +383,11 @@ def verify_code(
         raise exhausted
     if utcnow() > challenge.expires_at:
         raise OtpError("expired", "Mã đã hết hạn. Hãy bấm “Gửi lại mã” để nhận mã mới.")
-    # Take the attempt before comparing, in one conditional UPDATE: two
-    # guesses at the same moment cannot both use the code's last try.
+    nonce, digest = challenge.code_hash.split("$", 1)
+    right = hmac.compare_digest(digest, _digest(nonce, code))
+    # Take the attempt before answering, in one conditional UPDATE that also
+    # marks a right code used: two guesses at the same moment cannot both use
+    # the code's last try, nor one right code serve twice.
     taken = db.session.execute(
         update(OtpChallenge)
         .where(
@@ -388,12 +395,11 @@ def verify_code(
             OtpChallenge.attempts < max_attempts,
             OtpChallenge.used_at.is_(None),
         )
-        .values(attempts=OtpChallenge.attempts + 1)
+        .values(attempts=OtpChallenge.attempts + 1, **({"used_at": utcnow()} if right else {}))
     )
-    if taken.rowcount != 1:  # another request took the last try
+    if taken.rowcount != 1:  # another request took the last try, or used the code
         raise exhausted
-    nonce, digest = challenge.code_hash.split("$", 1)
-    if not hmac.compare_digest(digest, _digest(nonce, code)):
+    if not right:
         until = _one_more_failure(phone)
         db.session.commit()
         if until is not None:
@@ -404,10 +410,10 @@ def verify_code(
                 "locked", "Mã không đúng và đã hết số lần thử. Hãy bấm “Gửi lại mã” để nhận mã mới."
             )
         raise OtpError("wrong", f"Mã xác nhận không đúng. Bạn còn {left} lần thử.")
-    challenge.used_at = utcnow()
-    # A right code ends the run of wrong ones.
-    db.session.execute(
-        update(PhoneCodeFailures).where(PhoneCodeFailures.phone == phone).values(failures=0)
-    )
+    # A right code ends the run of wrong ones (no statement when there is none).
+    if failures is not None and failures.failures:
+        db.session.execute(
+            update(PhoneCodeFailures).where(PhoneCodeFailures.phone == phone).values(failures=0)
+        )
     if commit:
         db.session.commit()
