@@ -20,12 +20,13 @@ from __future__ import annotations
 import logging
 import secrets
 import threading
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app, has_request_context, request
-from sqlalchemy import case, delete, event, func, or_, select, update
+from sqlalchemy import DateTime, case, delete, event, func, literal, or_, select, update
 from sqlalchemy.orm import Session
 
 from domain import statuses
@@ -286,16 +287,6 @@ def _due(now: datetime):
     )
 
 
-def _claim(row_id: int, token: str, now: datetime, lease: timedelta) -> bool:
-    claimed = db.session.execute(
-        update(Notification)
-        .where(Notification.id == row_id, *_due(now))
-        .values(claim_token=token, claimed_until=now + lease, attempts=Notification.attempts + 1)
-    ).rowcount
-    db.session.commit()
-    return claimed == 1
-
-
 def _send(app: Flask, row: Notification) -> None:
     if row.channel == "sms":
         # The same reference at every attempt: a retry after a timeout or a
@@ -315,10 +306,11 @@ def _status_unless_final(status: str):
     )
 
 
-def expire_codes(app: Flask, now: datetime) -> int:
+def expire_codes(now: datetime) -> int:
     """Give up the codes not handed over by their deadline: too late to be
     worth typing. Their challenge goes (as a failed code's always did: it
-    counts for nothing, and the page says the code could not be sent)."""
+    counts for nothing, and the page says the code could not be sent).
+    In the caller's transaction (run_once's claim)."""
     rows = db.session.execute(
         select(Notification.id, Notification.challenge_id).where(
             Notification.challenge_id.is_not(None),
@@ -338,7 +330,6 @@ def expire_codes(app: Flask, now: datetime) -> int:
         if gone:
             _forget_code(challenge_id)
             LOGGER.warning("Code SMS %s not sent by its deadline: given up", row_id)
-    db.session.commit()
     return len(rows)
 
 
@@ -382,29 +373,57 @@ def claimed_by_writer(row: Notification, now: datetime, lease_seconds: float) ->
 def send_one(app: Flask, row_id: int, now: datetime | None = None, report: Report | None = None):
     """Claim one message, send it, and record what came of it; False when
     another worker has it (or it is not due)."""
-    config = app.config
     now = now or utcnow()
+    claimed = _claim(app.config, [row_id], now)
+    for message in claimed:
+        send_claimed(app, message, now, report)
+    return bool(claimed)
+
+
+def _claim(config, ids: list[int], now: datetime) -> list[Claimed]:
+    """Claim those of `ids` still due, in one transaction: one conditional
+    UPDATE (a row another worker won is left out), then what sending needs.
+
+    On SQLite every transaction outside a request takes the write lock and a
+    commit that wrote syncs the disk: a claim, a read and a mark per message
+    (six transactions, two syncs) queued every submit behind each receipt SMS.
+    """
     token = secrets.token_hex(16)
-    row = db.session.get(Notification, row_id)
-    if row is None:
-        return False
-    code = row.challenge_id is not None
-    lease = config["SMS_CODE_LEASE_SECONDS"] if code else config.get("NOTIFY_LEASE_SECONDS", 300)
+    code_lease = timedelta(seconds=config["SMS_CODE_LEASE_SECONDS"])
+    lease = timedelta(seconds=config.get("NOTIFY_LEASE_SECONDS", 300))
+    until = case(
+        (Notification.challenge_id.is_not(None), literal(now + code_lease, DateTime())),
+        else_=literal(now + lease, DateTime()),
+    )
+    db.session.execute(
+        update(Notification)
+        .where(Notification.id.in_(ids), *_due(now))
+        .values(claim_token=token, claimed_until=until, attempts=Notification.attempts + 1)
+        .execution_options(synchronize_session=False)
+    )
+    rows = db.session.execute(
+        select(
+            Notification.id,
+            Notification.channel,
+            Notification.recipient,
+            Notification.subject,
+            Notification.body,
+            Notification.reference,
+            Notification.attempts,
+            Notification.challenge_id,
+        )
+        .where(Notification.claim_token == token)
+        .order_by(Notification.priority, Notification.id)
+    ).all()
+    # Ended before the gateway: a transaction left open during a send held
+    # the write lock (every submit, upload and sign-in waited) for as long as
+    # the gateway took to answer.
     db.session.commit()
-    if not _claim(row_id, token, now, timedelta(seconds=lease)):
-        return False  # another worker has it
-    row = db.session.get(Notification, row_id)
-    # End this read before the gateway: on SQLite every transaction of a
-    # writing process is BEGIN IMMEDIATE, and a gateway taking 5 s held
-    # the write lock (every submit, upload and sign-in of every process
-    # waited) for those 5 s. Detached, the row keeps what it loaded.
-    message = Claimed(
-        row.id, token, row.channel, row.recipient, row.subject, row.body, row.reference,
-        row.attempts, row.challenge_id,
-    )  # fmt: skip
-    db.session.commit()
-    send_claimed(app, message, now, report)
-    return True
+    return [
+        Claimed(r.id, token, r.channel, r.recipient, r.subject, r.body, r.reference,
+                r.attempts, r.challenge_id)
+        for r in rows
+    ]  # fmt: skip
 
 
 def send_claimed(
@@ -412,9 +431,12 @@ def send_claimed(
 ) -> None:
     """Send a message this worker holds the claim of, and record the outcome
     (only while still holding it)."""
+    _record([(row, _attempt(app, row, now or utcnow(), report or Report()))])
+
+
+def _attempt(app: Flask, row: Claimed, now: datetime, report: Report) -> dict:
+    """Send `row`; what to write on it (claim released, sent or when to retry)."""
     config = app.config
-    now = now or utcnow()
-    report = report if report is not None else Report()
     code = row.challenge_id is not None
     values = {"claim_token": None, "claimed_until": None}
     try:
@@ -448,32 +470,85 @@ def send_claimed(
         report.sent += 1
     if code and ("sent_at" in values or "failed_at" in values):
         values["body"] = ""  # the code itself: kept no longer than needed
-    done = db.session.execute(
-        update(Notification)
-        .where(Notification.id == row.id, Notification.claim_token == row.token)
-        .values(**values)
-    ).rowcount
-    if done and code and "failed_at" in values:
-        _forget_code(row.challenge_id)
+    return values
+
+
+def _record(outcomes: list[tuple[Claimed, dict]]) -> None:
+    """Write what came of these attempts, in one transaction, each only on a
+    row this worker still holds (a lease that ran out is another's now)."""
+    if not outcomes:
+        return
+    for row, values in outcomes:
+        done = db.session.execute(
+            update(Notification)
+            .where(Notification.id == row.id, Notification.claim_token == row.token)
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if done and row.challenge_id is not None and "failed_at" in values:
+            _forget_code(row.challenge_id)
     db.session.commit()
+
+
+def _release(rows: list[Claimed]) -> None:
+    """Give back claims not tried (their attempt did not happen)."""
+    for row in rows:
+        db.session.execute(
+            update(Notification)
+            .where(Notification.id == row.id, Notification.claim_token == row.token)
+            .values(claim_token=None, claimed_until=None, attempts=Notification.attempts - 1)
+            .execution_options(synchronize_session=False)
+        )
+    db.session.commit()
+
+
+# Outcomes are written at least this often while a pass sends: a worker that
+# dies leaves at most this much of sent messages to be sent again (with the
+# same references), and a fast gateway's pass costs one write, not one per message.
+RECORD_EVERY_SECONDS = 1.0
 
 
 def run_once(
     app: Flask, *, now: datetime | None = None, batch: int = 100, codes_only: bool = False
 ) -> Report:
-    """Send every message due now (one pass), codes first; call inside an app context."""
+    """Send every message due now (one pass), codes first; call inside an app context.
+
+    The pass claims its messages together, sends them one after the other
+    and writes their outcomes together (at least every RECORD_EVERY_SECONDS).
+    It stops before a claim is half through its lease (a slow gateway), gives
+    the untried ones back and wakes the worker for another pass."""
     now = now or utcnow()
     report = Report()
-    expire_codes(app, now)
+    expire_codes(now)
     query = select(Notification.id).where(*_due(now))
     if codes_only:
         query = query.where(Notification.challenge_id.is_not(None))
     ids = db.session.scalars(
         query.order_by(Notification.priority, Notification.id).limit(batch)
     ).all()
-    db.session.commit()  # end the read: each claim is its own short transaction
-    for row_id in ids:
-        send_one(app, row_id, now, report)
+    if not ids:
+        db.session.commit()
+        return report
+    claimed = _claim(app.config, ids, now)
+    code_lease = app.config["SMS_CODE_LEASE_SECONDS"]
+    lease = app.config.get("NOTIFY_LEASE_SECONDS", 300)
+    started = last_record = time.monotonic()
+    outcomes: list[tuple[Claimed, dict]] = []
+    try:
+        for index, row in enumerate(claimed):
+            held = code_lease if row.challenge_id is not None else lease
+            if time.monotonic() - started > held / 2:
+                _record(outcomes)
+                outcomes = []
+                _release(claimed[index:])
+                WAKE.set()
+                break
+            outcomes.append((row, _attempt(app, row, now, report)))
+            if time.monotonic() - last_record >= RECORD_EVERY_SECONDS:
+                _record(outcomes)
+                outcomes, last_record = [], time.monotonic()
+    finally:
+        _record(outcomes)
     return report
 
 

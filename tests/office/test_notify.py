@@ -226,3 +226,67 @@ def test_a_slow_gateway_does_not_hold_the_database_while_it_sends(app):
 def _run_once_in(app):
     with app.app_context():
         notify.run_once(app)
+
+
+def test_a_pass_claims_and_records_its_messages_in_one_write_each(app):
+    # On SQLite each write takes the database's only write lock and syncs the
+    # disk; a write per claim and per outcome made every submit queue behind
+    # each receipt SMS sent.
+    app.extensions["sms_sender"] = sms = FlakySms()
+    for _ in range(3):
+        queue_two_steps(app, email=None)
+    commits = []
+    with app.app_context():
+        engine = db.engine
+    listener = lambda _conn: commits.append(1)  # noqa: E731
+    db.event.listen(engine, "commit", listener)
+    try:
+        report = run(app, utcnow())
+    finally:
+        db.event.remove(engine, "commit", listener)
+    assert report.sent == len(sms.delivered) == 6
+    assert len(commits) == 2  # the claim, then the outcomes
+    with app.app_context():
+        rows = db.session.scalars(db.select(Notification)).all()
+        assert all(r.sent_at is not None and r.claim_token is None for r in rows)
+        assert all(r.attempts == 1 for r in rows)
+
+
+class ClockedSms:
+    """A gateway each answer of which takes `seconds` of the worker's clock."""
+
+    def __init__(self, clock, seconds):
+        self.clock, self.seconds, self.delivered = clock, seconds, []
+
+    def send(self, to, body, reference=None):
+        self.clock[0] += self.seconds
+        self.delivered.append(to)
+
+
+def test_a_slow_gateway_pass_gives_back_what_it_could_not_send_within_half_its_lease(
+    app, monkeypatch
+):
+    # A pass sends its claimed messages one after the other: past half the
+    # lease, another worker may soon take them and send them a second time.
+    # The pass stops there, records what it sent, gives the rest back with
+    # their attempt not counted, and asks for another pass at once.
+    clock = [1000.0]
+    monkeypatch.setattr(notify.time, "monotonic", lambda: clock[0])
+    lease = app.config["NOTIFY_LEASE_SECONDS"] = 300
+    app.extensions["sms_sender"] = sms = ClockedSms(clock, lease / 4 + 1)
+    for _ in range(3):
+        queue_two_steps(app, email=None)
+    notify.WAKE.clear()
+    now = utcnow()
+    report = run(app, now)
+    assert report.sent == len(sms.delivered) == 2
+    assert notify.WAKE.is_set()
+    with app.app_context():
+        rows = db.session.scalars(db.select(Notification).order_by(Notification.id)).all()
+        sent = [r for r in rows if r.sent_at is not None]
+        waiting = [r for r in rows if r.sent_at is None]
+        assert len(sent) == 2 and len(waiting) == 4
+        assert all(r.claim_token is None and r.claimed_until is None for r in rows)
+        assert all(r.attempts == 0 for r in waiting)
+    report = run(app, now)  # the next pass goes on with the rest
+    assert len(sms.delivered) == 4
