@@ -249,6 +249,7 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def security_headers(response):
+        req = request._get_current_object()  # once: this runs on every answer
         h = response.headers
         # One pass over the few headers already set: Headers.setdefault and
         # `in` raise and catch a KeyError per miss, which costs more than
@@ -257,11 +258,11 @@ def init_app(app: Flask) -> None:
         for name, value in app.extensions.get("default_headers", DEFAULT_HEADERS):
             if name.lower() not in present:
                 h.add(name, value)
-        if request.is_secure and "strict-transport-security" not in present:
+        if req.is_secure and "strict-transport-security" not in present:
             # Over plain http the header is ignored by browsers anyway, and
             # sending it from a development server would pin localhost to https.
             h.add("Strict-Transport-Security", HSTS)
-        if request.path.startswith("/static/") and request.args.get("v"):
+        if req.path.startswith("/static/") and req.args.get("v"):
             h["Cache-Control"] = "public, max-age=31536000, immutable"
         elif "cache-control" not in present:
             # Pages hold a per-user CSRF token and answers: never cache them.
