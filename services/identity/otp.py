@@ -63,6 +63,24 @@ def _latest(phone: str, purpose: str, draft_id: str | None) -> OtpChallenge | No
     return db.session.scalars(query.order_by(OtpChallenge.id.desc()).limit(1)).first()
 
 
+def _latest_with_failures(
+    phone: str, purpose: str, draft_id: str | None
+) -> tuple[OtpChallenge | None, PhoneCodeFailures | None]:
+    """The latest challenge and the phone's wrong-code count, in one statement
+    when there is a challenge (every code check; a submit has a dozen)."""
+    query = (
+        select(OtpChallenge, PhoneCodeFailures)
+        .outerjoin(PhoneCodeFailures, PhoneCodeFailures.phone == OtpChallenge.phone)
+        .where(OtpChallenge.phone == phone, OtpChallenge.purpose == purpose)
+    )
+    if draft_id is not None:
+        query = query.where(OtpChallenge.draft_id == draft_id)
+    row = db.session.execute(query.order_by(OtpChallenge.id.desc()).limit(1)).first()
+    if row is None:
+        return None, db.session.get(PhoneCodeFailures, phone)
+    return row[0], row[1]
+
+
 def _usable(challenge: OtpChallenge | None) -> bool:
     return (
         challenge is not None
@@ -360,11 +378,10 @@ def verify_code(
         raise OtpError(
             "format", "Mã xác nhận gồm đúng 6 chữ số. Hãy kiểm tra lại tin nhắn và nhập đủ."
         )
-    failures = db.session.get(PhoneCodeFailures, phone)
+    challenge, failures = _latest_with_failures(phone, purpose, draft_id)
     until = _lock_end(failures)
     if until is not None:
         raise _locked_error(until)
-    challenge = _latest(phone, purpose, draft_id)
     if challenge is None:
         raise OtpError(
             "none", "Chưa có mã nào được gửi đến số này. Hãy bấm “Gửi lại mã” để nhận mã."
