@@ -240,8 +240,12 @@ def create_dossier(
         # the email whenever the citizen gave an address.
         notify.enqueue_receipt(dossier, submitted, sms=receipt_sms)
         # One statement for all the steps (the unit of work sends one INSERT
-        # a row, as each needs its id back); nothing reads them before the commit.
-        db.session.execute(
+        # a row, as each needs its id back); nothing reads them before the
+        # commit. These two run on the session's connection: the ORM's bulk
+        # and synchronizing paths cost more than the statements, and the
+        # uploads loaded by the check are expired by the commit anyway.
+        connection = db.session.connection()
+        connection.execute(
             insert(ProcedureProgress),
             [
                 {
@@ -254,7 +258,7 @@ def create_dossier(
                 for position, pid in enumerate(procedures)
             ],
         )
-        db.session.execute(
+        connection.execute(
             update(Upload).where(Upload.draft_id == draft.id).values(dossier_id=dossier.id)
         )
         draft.dossier_id = dossier.id
