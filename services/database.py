@@ -156,7 +156,11 @@ def tune_engine(engine: Engine) -> None:
         # deferred, and query_only turns a write it should not make into an
         # error every test sees, instead of a rare lock error in production.
         reader = request_reads_only()
-        connection.exec_driver_sql(f"PRAGMA query_only={int(reader)}")
+        # The pragma stays set on the connection: sent only when it changes
+        # (a round trip less in most transactions).
+        if connection.info.get("query_only") is not reader:
+            connection.exec_driver_sql(f"PRAGMA query_only={int(reader)}")
+            connection.info["query_only"] = reader
         if reader:
             connection.exec_driver_sql("BEGIN")
             return

@@ -91,6 +91,18 @@ def test_a_reading_request_cannot_write(sqlite_app):
     with sqlite_app.app_context():  # the next transaction on that connection writes again
         db.session.execute(text("INSERT INTO t VALUES (4)"))
         db.session.commit()
+    # The pragma is sent only when it changes: a reader after a writer is
+    # read-only again, a second writer in a row still writes.
+    with sqlite_app.test_request_context("/", method="GET"):
+        with pytest.raises(OperationalError, match="readonly"):
+            db.session.execute(text("INSERT INTO t VALUES (5)"))
+        db.session.rollback()
+    for n in (6, 7):
+        with sqlite_app.app_context():
+            db.session.execute(text("INSERT INTO t VALUES (:n)"), {"n": n})
+            db.session.commit()
+    with sqlite_app.app_context():
+        assert db.session.execute(text("SELECT n FROM t ORDER BY n")).scalars().all() == [4, 6, 7]
 
 
 def test_which_requests_read_only():
