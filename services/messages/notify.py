@@ -26,7 +26,7 @@ from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app, has_request_context, request
-from sqlalchemy import DateTime, case, delete, event, func, literal, or_, select, update
+from sqlalchemy import case, delete, event, func, literal, or_, select, update
 from sqlalchemy.orm import Session
 
 from domain import statuses
@@ -391,9 +391,10 @@ def _claim(config, ids: list[int], now: datetime) -> list[Claimed]:
     token = secrets.token_hex(16)
     code_lease = timedelta(seconds=config["SMS_CODE_LEASE_SECONDS"])
     lease = timedelta(seconds=config.get("NOTIFY_LEASE_SECONDS", 300))
+    kind = Notification.claimed_until.type
     until = case(
-        (Notification.challenge_id.is_not(None), literal(now + code_lease, DateTime())),
-        else_=literal(now + lease, DateTime()),
+        (Notification.challenge_id.is_not(None), literal(now + code_lease, kind)),
+        else_=literal(now + lease, kind),
     )
     db.session.execute(
         update(Notification)
