@@ -195,18 +195,22 @@ _TIMERS: dict[str, object] = {}
 def _count(response):
     req = request._get_current_object()
     rule = req.url_rule.rule if req.url_rule is not None else "unmatched"
-    key = (rule, response.status_code)
+    count_answer(rule, response.status_code, req.environ.get(_STARTED))
+    return response
+
+
+def count_answer(rule: str, status: int, started: float | None) -> None:
+    """One answer in the request counter and, when its start is known, the latency."""
+    key = (rule, status)
     counter = _COUNTERS.get(key)
     if counter is None:
-        counter = _COUNTERS[key] = REQUESTS.labels(rule, str(response.status_code))
+        counter = _COUNTERS[key] = REQUESTS.labels(rule, str(status))
     counter.inc()
-    started = req.environ.get(_STARTED)
     if started is not None:
         timer = _TIMERS.get(rule)
         if timer is None:
             timer = _TIMERS[rule] = LATENCY.labels(rule)
         timer.observe(time.perf_counter() - started)
-    return response
 
 
 def database_unreachable(error):

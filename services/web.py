@@ -225,6 +225,47 @@ def allow_form_target(app: Flask, origin: str) -> None:
     )
 
 
+def add_default_headers(app: Flask, h, *, secure: bool, immutable: bool) -> None:
+    """The security and caching headers every answer carries, unless already set.
+
+    One pass over the few headers already set: Headers.setdefault and `in`
+    raise and catch a KeyError per miss, which costs more than the rest of a
+    cached status lookup."""
+    present = {name.lower() for name, _value in h}
+    for name, value in app.extensions.get("default_headers", DEFAULT_HEADERS):
+        if name.lower() not in present:
+            h.add(name, value)
+    if secure and "strict-transport-security" not in present:
+        # Over plain http the header is ignored by browsers anyway, and
+        # sending it from a development server would pin localhost to https.
+        h.add("Strict-Transport-Security", HSTS)
+    if immutable:
+        h["Cache-Control"] = "public, max-age=31536000, immutable"
+    elif "cache-control" not in present:
+        # Pages hold a per-user CSRF token and answers: never cache them.
+        h.add("Cache-Control", "no-store")
+
+
+def compress(response, accept_encoding: str, static: bool = False):
+    """The response gzipped when the client takes gzip and it is worth it."""
+    if (
+        response.direct_passthrough
+        or response.status_code != 200
+        or "gzip" not in accept_encoding
+        or not (response.mimetype or "").startswith(COMPRESSIBLE)
+        or "Content-Encoding" in response.headers
+    ):
+        return response
+    data = response.get_data()
+    if len(data) < 500:
+        return response
+    response.set_data(_gzip_static(data) if static else gzip.compress(data, 6, mtime=0))
+    response.headers["Content-Encoding"] = "gzip"
+    response.headers["Content-Length"] = str(len(response.get_data()))
+    response.vary.add("Accept-Encoding")
+    return response
+
+
 def init_app(app: Flask) -> None:
     init_proxy(app)
     app.session_interface = SessionInterface()
@@ -250,48 +291,18 @@ def init_app(app: Flask) -> None:
     @app.after_request
     def security_headers(response):
         req = request._get_current_object()  # once: this runs on every answer
-        h = response.headers
-        # One pass over the few headers already set: Headers.setdefault and
-        # `in` raise and catch a KeyError per miss, which costs more than
-        # the rest of a cached status lookup.
-        present = {name.lower() for name, _value in h}
-        for name, value in app.extensions.get("default_headers", DEFAULT_HEADERS):
-            if name.lower() not in present:
-                h.add(name, value)
-        if req.is_secure and "strict-transport-security" not in present:
-            # Over plain http the header is ignored by browsers anyway, and
-            # sending it from a development server would pin localhost to https.
-            h.add("Strict-Transport-Security", HSTS)
-        if req.path.startswith("/static/") and req.args.get("v"):
-            h["Cache-Control"] = "public, max-age=31536000, immutable"
-        elif "cache-control" not in present:
-            # Pages hold a per-user CSRF token and answers: never cache them.
-            h.add("Cache-Control", "no-store")
+        immutable = bool(req.path.startswith("/static/") and req.args.get("v"))
+        add_default_headers(app, response.headers, secure=req.is_secure, immutable=immutable)
         return response
 
     @app.after_request
-    def compress(response):
+    def compress_hook(response):
         if response.direct_passthrough and request.endpoint == "static":
             # Static files stream from disk; read them so they can be gzipped
             # (they are small, and the gzip is cached by content below).
             response.direct_passthrough = False
-        if (
-            response.direct_passthrough
-            or response.status_code != 200
-            or "gzip" not in request.environ.get("HTTP_ACCEPT_ENCODING", "")
-            or not (response.mimetype or "").startswith(COMPRESSIBLE)
-            or "Content-Encoding" in response.headers
-        ):
-            return response
-        data = response.get_data()
-        if len(data) < 500:
-            return response
         static = request.endpoint == "static"
-        response.set_data(_gzip_static(data) if static else gzip.compress(data, 6, mtime=0))
-        response.headers["Content-Encoding"] = "gzip"
-        response.headers["Content-Length"] = str(len(response.get_data()))
-        response.vary.add("Accept-Encoding")
-        return response
+        return compress(response, request.environ.get("HTTP_ACCEPT_ENCODING", ""), static)
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):

@@ -209,6 +209,28 @@ def _find(code: str, phone_last4: str):
     return row[0], row[1]
 
 
+def _code_key(code: str) -> str | None:
+    """The per-code budget's key: the stored form of a code that parses."""
+    return code.strip().upper() if parse_code(code) is not None else None
+
+
+def _refusal(code_key: str | None, address: str | None = None) -> LookupRefused | None:
+    """The 429 to answer when a guess budget is spent, else None (nothing counted)."""
+    wait = ADDRESS_GUESSES.retry_after(address)
+    if wait is not None:
+        return LookupRefused(429, "rate_limited", "Bạn đã tra cứu sai quá nhiều lần.", wait)
+    wait = CODE_GUESSES.retry_after(code_key) if code_key else None
+    if wait is not None:
+        return LookupRefused(
+            429,
+            "code_rate_limited",
+            "Mã hồ sơ này đã bị tra cứu sai quá nhiều lần nên tạm khóa tra cứu công khai. "
+            "Chủ hồ sơ vẫn xem được trong “Hồ sơ của tôi” sau khi đăng nhập.",
+            wait,
+        )
+    return None
+
+
 def _guarded(code: str, phone_last4: str):
     """_public_status behind the digit check and both failure budgets.
 
@@ -222,25 +244,36 @@ def _guarded(code: str, phone_last4: str):
             "invalid_phone_last4",
             "Hãy nhập đúng 4 chữ số (0–9) cuối của số điện thoại đã dùng khi nộp hồ sơ.",
         )
-    code_key = code.strip().upper() if parse_code(code) is not None else None
-    wait = ADDRESS_GUESSES.retry_after()
-    if wait is not None:
-        raise LookupRefused(429, "rate_limited", "Bạn đã tra cứu sai quá nhiều lần.", wait)
-    wait = CODE_GUESSES.retry_after(code_key) if code_key else None
-    if wait is not None:
-        raise LookupRefused(
-            429,
-            "code_rate_limited",
-            "Mã hồ sơ này đã bị tra cứu sai quá nhiều lần nên tạm khóa tra cứu công khai. "
-            "Chủ hồ sơ vẫn xem được trong “Hồ sơ của tôi” sau khi đăng nhập.",
-            wait,
-        )
+    code_key = _code_key(code)
+    refusal = _refusal(code_key)
+    if refusal is not None:
+        raise refusal
     kept = _public_status(code, digits)
     if kept is None:
         ADDRESS_GUESSES.failed()
         if code_key:
             CODE_GUESSES.failed(code_key)
     return kept
+
+
+def kept_answer(code: str, phone_last4: str, address: str) -> bytes | None:
+    """The JSON a lookup would answer 200 with, when it is already kept; else None.
+
+    Only reads: the same digit check, the same two budgets and the same row
+    as _guarded, but it never counts a failure nor builds an answer. None
+    means "answer it the full way" (a wrong guess, a spent budget, bad
+    digits, a status not kept yet), which then does the counting once.
+    `address` is the client's, as the address budget keys it.
+    """
+    digits = clean_last4(phone_last4)
+    if digits is None or _refusal(_code_key(code), address) is not None:
+        return None
+    found = _find(code, digits)
+    if found is None:
+        return None
+    cache = current_app.extensions.get("status_cache")
+    kept = cache.get(found) if cache is not None else None
+    return kept[1] if kept is not None else None
 
 
 # The public status of a dossier, by (id, version). Every change to what it
