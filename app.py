@@ -68,6 +68,9 @@ def create_app(config: dict | None = None) -> Flask:
     operations.init_app(app)  # /healthz, /readyz, /metrics; 503 when the database is away
     # After the blueprints: only then are all the routes' limits known.
     limiter.only_where_asked(app)
+    from blueprints.api import status_fast_path
+
+    status_fast_path.init_app(app)  # before web's ProxyFix, which must wrap it
     web.init_app(app)
     sessions.init_app(app)
     from services import access_log

@@ -151,6 +151,10 @@ class Config:
             "TRACKING_ADDRESS_GUESS_LIMIT", "30/hour"
         )
         self.TRACKING_CODE_GUESS_LIMIT = os.environ.get("TRACKING_CODE_GUESS_LIMIT", "10/day")
+        # A lookup whose answer is already kept is sent below Flask's request
+        # machinery (blueprints/api/status_fast_path.py); 0 sends every lookup
+        # through Flask, as the tests that compare the two do.
+        self.STATUS_FAST_PATH = os.environ.get("STATUS_FAST_PATH", "1") == "1"
 
         # memory:// counts per process: several workers or hosts each add their
         # own allowance. redis://host:6379/0 shares the counts (the redis
