@@ -246,8 +246,19 @@ def add_default_headers(app: Flask, h, *, secure: bool, immutable: bool) -> None
         h.add("Cache-Control", "no-store")
 
 
-def compress(response, accept_encoding: str, static: bool = False):
-    """The response gzipped when the client takes gzip and it is worth it."""
+@lru_cache(maxsize=2048)
+def _gzip_kept(data: bytes) -> bytes:
+    # As many as the status answers kept (tracking.STATUS_CACHE_SIZE), the
+    # same bytes sent again and again: gzip took 40% of a kept lookup.
+    return gzip.compress(data, 6, mtime=0)
+
+
+def compress(response, accept_encoding: str, static: bool = False, kept: bool = False):
+    """The response gzipped when the client takes gzip and it is worth it.
+
+    `kept`: the body is one of a few answers sent unchanged many times (a
+    kept status), so its gzip is kept too; never a page, which differs each
+    time (its CSRF token) and would only churn the cache."""
     if (
         response.direct_passthrough
         or response.status_code != 200
@@ -259,7 +270,11 @@ def compress(response, accept_encoding: str, static: bool = False):
     data = response.get_data()
     if len(data) < 500:
         return response
-    response.set_data(_gzip_static(data) if static else gzip.compress(data, 6, mtime=0))
+    if static:
+        packed = _gzip_static(data)
+    else:
+        packed = _gzip_kept(data) if kept else gzip.compress(data, 6, mtime=0)
+    response.set_data(packed)
     response.headers["Content-Encoding"] = "gzip"
     response.headers["Content-Length"] = str(len(response.get_data()))
     response.vary.add("Accept-Encoding")

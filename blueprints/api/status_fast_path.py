@@ -94,7 +94,7 @@ class StatusFastPath:
         from services.web import add_default_headers, compress
 
         response = self.app.response_class(answer, mimetype="application/json")
-        compress(response, environ.get("HTTP_ACCEPT_ENCODING", ""))
+        compress(response, environ.get("HTTP_ACCEPT_ENCODING", ""), kept=True)
         add_default_headers(
             self.app,
             response.headers,
