@@ -38,6 +38,11 @@ def _both_ways(app, client, body, **kw):
     return fast, full
 
 
+def _original_view(app):
+    view = app.view_functions["api.status_lookup"]
+    return getattr(view, "original", view)
+
+
 def _served_below_flask(app):
     """Make Flask's lookup view fail loudly: only the fast path can answer 200."""
 
@@ -46,6 +51,8 @@ def _served_below_flask(app):
     @wraps(view)  # the same name: still exempt from CSRF, as the real view
     def view_not_expected():
         raise AssertionError("Flask's view ran")
+
+    view_not_expected.original = view
 
     app.view_functions["api.status_lookup"] = view_not_expected
 
@@ -187,3 +194,28 @@ def test_a_database_error_under_the_fast_path_is_answered_by_flask(app, client, 
     answer = _lookup(client, good)
     assert answer.status_code == 503
     assert answer.headers["Retry-After"]
+
+
+def test_behind_a_trusted_proxy_the_forwarded_address_and_scheme_are_the_ones_used(app, code):
+    from services.web import init_proxy
+
+    app.config["TRUST_PROXY"] = 1
+    init_proxy(app)  # wraps the fast path, as in create_app
+    app.config["TRACKING_ADDRESS_GUESS_LIMIT"] = "2/hour"
+    client = app.test_client()
+    good = {"code": code, "phone_last4": "5678"}
+
+    def forwarded(address):
+        return {"X-Forwarded-For": address, "X-Forwarded-Proto": "https"}
+
+    assert _lookup(client, good, headers=forwarded("203.0.113.1")).status_code == 200
+    _served_below_flask(app)  # from here on only kept answers can be 200
+    kept = _lookup(client, good, headers=forwarded("203.0.113.1"))
+    assert kept.status_code == 200
+    assert kept.headers["Strict-Transport-Security"].startswith("max-age=31536000")
+    app.view_functions["api.status_lookup"] = _original_view(app)
+    for _ in range(2):
+        _lookup(client, {**good, "phone_last4": "0000"}, headers=forwarded("203.0.113.1"))
+    # The spent budget is the forwarded address's, not the proxy's (127.0.0.1).
+    assert _lookup(client, good, headers=forwarded("203.0.113.1")).status_code == 429
+    assert _lookup(client, good, headers=forwarded("203.0.113.2")).status_code == 200
