@@ -29,10 +29,13 @@ from flask import Flask
 
 from blueprints.api.common import _validators
 from blueprints.api.spec import STATUS_LOOKUP
+from services.dossiers import tracking
 from services.input import BadInput, read_json
+from services.operations import count_answer
+from services.web import add_default_headers, compress
 
-PATH = "/api/v1/status"
-RULE = "/api/v1/status"  # the route's rule, as the request counter labels it
+# Its path, and the route's rule that the request counter labels it with.
+ROUTE = "/api/v1/status"
 
 
 class StatusFastPath:
@@ -42,7 +45,7 @@ class StatusFastPath:
         self.validator = _validators(STATUS_LOOKUP)[0]
 
     def __call__(self, environ, start_response):
-        if environ.get("PATH_INFO") != PATH or environ.get("REQUEST_METHOD") != "POST":
+        if environ.get("PATH_INFO") != ROUTE or environ.get("REQUEST_METHOD") != "POST":
             return self.wsgi_app(environ, start_response)
         started = time.perf_counter()
         answer = self._kept(environ)
@@ -58,22 +61,21 @@ class StatusFastPath:
         content_type = environ.get("CONTENT_TYPE", "")
         if content_type.partition(";")[0].strip().lower() != "application/json":
             return None
-        length = environ.get("CONTENT_LENGTH", "")
+        digits = environ.get("CONTENT_LENGTH", "")
+        length = int(digits) if digits.isascii() and digits.isdigit() else None
         address = environ.get("REMOTE_ADDR")
         if (
-            not length.isascii()
-            or not length.isdigit()
-            or int(length) > config["MAX_JSON_BYTES"]
+            length is None
+            or length > config["MAX_JSON_BYTES"]
             or "HTTP_TRANSFER_ENCODING" in environ
             or not address
         ):
             return None
-        stream = environ["wsgi.input"]
-        raw = stream.read(int(length))
+        raw = environ["wsgi.input"].read(length)
         # Whatever happens next, Flask may read the body as if untouched.
         environ["wsgi.input"] = io.BytesIO(raw)
         environ["wsgi.input_terminated"] = True
-        if len(raw) != int(length):
+        if len(raw) != length:
             return None  # the client went away mid-body: Flask says so
         try:
             body = read_json(raw, config["MAX_JSON_BYTES"], config["MAX_JSON_DEPTH"])
@@ -81,8 +83,6 @@ class StatusFastPath:
             return None
         if not self.validator.is_valid(body):
             return None
-        from services.dossiers import tracking
-
         with self.app.app_context():
             try:
                 return tracking.kept_answer(body["code"], body["phone_last4"], address)
@@ -90,9 +90,6 @@ class StatusFastPath:
                 return None
 
     def _send(self, environ, start_response, answer: bytes, started: float):
-        from services.operations import count_answer
-        from services.web import add_default_headers, compress
-
         response = self.app.response_class(answer, mimetype="application/json")
         compress(response, environ.get("HTTP_ACCEPT_ENCODING", ""), kept=True)
         add_default_headers(
@@ -101,7 +98,7 @@ class StatusFastPath:
             secure=environ.get("wsgi.url_scheme") == "https",
             immutable=False,
         )
-        count_answer(RULE, 200, started)
+        count_answer(ROUTE, 200, started)
         return response(environ, start_response)
 
 
