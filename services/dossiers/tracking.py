@@ -192,15 +192,14 @@ def clean_last4(raw: str) -> str | None:
     return digits if _LAST4.fullmatch(digits) else None
 
 
-def _find(code: str, phone_last4: str):
+def _find(code_key: str | None, phone_last4: str):
     """(id, version) of the dossier, if the code and the phone's last 4 digits match.
 
-    A code alone is guessable: it must come with the phone's last 4 digits."""
-    if parse_code(code) is None or not _LAST4.fullmatch(phone_last4):
+    A code alone is guessable: it must come with the phone's last 4 digits.
+    `code_key` is _code_key's (None for a code that does not parse)."""
+    if code_key is None or not _LAST4.fullmatch(phone_last4):
         return None
-    # A code that parses is already in its stored form once stripped and
-    # upper-cased (format_code would rebuild the same text).
-    row = _find_row(code.strip().upper())
+    row = _find_row(code_key)
     # E.164 keeps the national number's digits, so its last 4 are the phone's.
     # An account without a phone (filed at the counter, or VNeID only) has no
     # digits to match: answered as wrong digits are, never as a fault.
@@ -210,7 +209,9 @@ def _find(code: str, phone_last4: str):
 
 
 def _code_key(code: str) -> str | None:
-    """The per-code budget's key: the stored form of a code that parses."""
+    """The stored form of a code that parses, else None: the row's key and the
+    per-code budget's. (A code that parses is already in its stored form once
+    stripped and upper-cased: format_code would rebuild the same text.)"""
     return code.strip().upper() if parse_code(code) is not None else None
 
 
@@ -248,7 +249,7 @@ def _guarded(code: str, phone_last4: str):
     refusal = _refusal(code_key)
     if refusal is not None:
         raise refusal
-    kept = _public_status(code, digits)
+    kept = _public_status(code_key, digits)
     if kept is None:
         ADDRESS_GUESSES.failed()
         if code_key:
@@ -265,14 +266,11 @@ def kept_answer(code: str, phone_last4: str, address: str) -> bytes | None:
     digits, a status not kept yet), which then does the counting once.
     `address` is the client's, as the address budget keys it.
     """
-    digits = clean_last4(phone_last4)
-    if digits is None or _refusal(_code_key(code), address) is not None:
+    digits, code_key = clean_last4(phone_last4), _code_key(code)
+    if digits is None or code_key is None or _refusal(code_key, address) is not None:
         return None
-    found = _find(code, digits)
-    if found is None:
-        return None
-    cache = current_app.extensions.get("status_cache")
-    kept = cache.get(found) if cache is not None else None
+    found = _find(code_key, digits)
+    kept = _status_cache().get(found) if found is not None else None
     return kept[1] if kept is not None else None
 
 
@@ -304,11 +302,15 @@ class _StatusCache:
                 self.entries.popitem(last=False)
 
 
-def _public_status(code: str, phone_last4: str) -> tuple[dict, bytes] | None:
-    found = _find(code, phone_last4)
+def _status_cache() -> _StatusCache:
+    return current_app.extensions.setdefault("status_cache", _StatusCache())
+
+
+def _public_status(code_key: str | None, phone_last4: str) -> tuple[dict, bytes] | None:
+    found = _find(code_key, phone_last4)
     if found is None:
         return None
-    cache = current_app.extensions.setdefault("status_cache", _StatusCache())
+    cache = _status_cache()
     kept = cache.get(found)
     if kept is None:
         dossier = db.session.get(Dossier, found[0])
