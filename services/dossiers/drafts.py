@@ -2,7 +2,7 @@
 
 import time
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from domain.catalog import CATALOG
 from domain.communes import get_commune
@@ -40,8 +40,22 @@ def merge_answers(draft: Draft, answers: dict, edited_at: dict) -> None:
     draft.edited_at = times
 
 
+# The submit's first read, built once: the row locked (PostgreSQL; SQLite's
+# writers hold the whole database) and read afresh, as Session.get does with
+# with_for_update, which built this statement anew for every submit.
+_LOCKED = (
+    select(Draft)
+    .where(Draft.id == bindparam("draft_id"))
+    .with_for_update()
+    .execution_options(populate_existing=True)
+)
+
+
 def citizen_draft(citizen_id: int, draft_id: str, lock: bool = False) -> Draft | None:
-    draft = db.session.get(Draft, draft_id, with_for_update=lock or None)
+    if lock:
+        draft = db.session.scalars(_LOCKED, {"draft_id": draft_id}).first()
+    else:
+        draft = db.session.get(Draft, draft_id)
     # A counter draft is the officer's until filed (services.desk.filing).
     mine = draft is not None and draft.citizen_id == citizen_id
     return draft if mine and draft.counter_officer_id is None else None
@@ -66,14 +80,15 @@ def open_draft_count(citizen_id: int) -> int:
     )
 
 
+_UPLOADS = (
+    select(Upload)
+    .where(Upload.draft_id == bindparam("draft_id"))
+    .order_by(Upload.attachment_id, Upload.position, Upload.created_at)
+)
+
+
 def draft_uploads(draft: Draft) -> list[Upload]:
-    return list(
-        db.session.scalars(
-            select(Upload)
-            .where(Upload.draft_id == draft.id)
-            .order_by(Upload.attachment_id, Upload.position, Upload.created_at)
-        )
-    )
+    return list(db.session.scalars(_UPLOADS, {"draft_id": draft.id}))
 
 
 def upload_json(upload: Upload) -> dict:

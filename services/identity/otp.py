@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import func, select, union_all, update
+from sqlalchemy import bindparam, func, select, union_all, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from domain.phones import mask_phone
@@ -63,19 +63,51 @@ def _latest(phone: str, purpose: str, draft_id: str | None) -> OtpChallenge | No
     return db.session.scalars(query.order_by(OtpChallenge.id.desc()).limit(1)).first()
 
 
+def _latest_with_failures_query(with_draft: bool):
+    query = (
+        select(OtpChallenge, PhoneCodeFailures)
+        .outerjoin(PhoneCodeFailures, PhoneCodeFailures.phone == OtpChallenge.phone)
+        .where(OtpChallenge.phone == bindparam("phone"))
+        .where(OtpChallenge.purpose == bindparam("purpose"))
+    )
+    if with_draft:
+        query = query.where(OtpChallenge.draft_id == bindparam("draft_id"))
+    return query.order_by(OtpChallenge.id.desc()).limit(1)
+
+
+# Built once (every code check runs one): building it cost more than running it.
+_LATEST_WITH_FAILURES = {
+    False: _latest_with_failures_query(False),
+    True: _latest_with_failures_query(True),
+}
+
+
+def _take_attempt_statement(use: bool):
+    return (
+        update(OtpChallenge)
+        .where(
+            OtpChallenge.id == bindparam("challenge"),
+            OtpChallenge.attempts < bindparam("max"),
+            OtpChallenge.used_at.is_(None),
+        )
+        .values(
+            attempts=OtpChallenge.attempts + 1, **({"used_at": bindparam("now")} if use else {})
+        )
+    )
+
+
+# Keyed by whether the code was right: a right one is marked used as well.
+_TAKE_ATTEMPT = {False: _take_attempt_statement(False), True: _take_attempt_statement(True)}
+
+
 def _latest_with_failures(
     phone: str, purpose: str, draft_id: str | None
 ) -> tuple[OtpChallenge | None, PhoneCodeFailures | None]:
     """The latest challenge and the phone's wrong-code count, in one statement
     when there is a challenge (every code check; a submit has a dozen)."""
-    query = (
-        select(OtpChallenge, PhoneCodeFailures)
-        .outerjoin(PhoneCodeFailures, PhoneCodeFailures.phone == OtpChallenge.phone)
-        .where(OtpChallenge.phone == phone, OtpChallenge.purpose == purpose)
-    )
-    if draft_id is not None:
-        query = query.where(OtpChallenge.draft_id == draft_id)
-    row = db.session.execute(query.order_by(OtpChallenge.id.desc()).limit(1)).first()
+    query = _LATEST_WITH_FAILURES[draft_id is not None]
+    values = {"phone": phone, "purpose": purpose, "draft_id": draft_id}
+    row = db.session.execute(query, values).first()
     if row is None:
         return None, db.session.get(PhoneCodeFailures, phone)
     return row[0], row[1]
@@ -406,13 +438,7 @@ def verify_code(
     # marks a right code used: two guesses at the same moment cannot both use
     # the code's last try, nor one right code serve twice.
     taken = db.session.execute(
-        update(OtpChallenge)
-        .where(
-            OtpChallenge.id == challenge.id,
-            OtpChallenge.attempts < max_attempts,
-            OtpChallenge.used_at.is_(None),
-        )
-        .values(attempts=OtpChallenge.attempts + 1, **({"used_at": utcnow()} if right else {}))
+        _TAKE_ATTEMPT[right], {"challenge": challenge.id, "max": max_attempts, "now": utcnow()}
     )
     if taken.rowcount != 1:  # another request took the last try, or used the code
         raise exhausted
