@@ -128,16 +128,28 @@ def _audit_is_append_only(_mapper, _connection, target):
     raise RuntimeError("the officer audit log is append-only: add a row, never change one")
 
 
+def search_columns(
+    group_id: str, answers: dict, progress=(), tracking_number: str | None = None
+) -> dict:
+    """The dossier's columns for the office search and for duplicates, from
+    what it holds: every way of writing a dossier sets them from here (the
+    ORM's hook below, and the submit's own INSERT)."""
+    from domain.duplicates import event_key
+    from domain.search import build_search_text, recorded_terms
+
+    recorded = recorded_terms([(p.procedure_id, p.result) for p in progress], tracking_number)
+    return {
+        "search_text": build_search_text(answers, recorded=recorded),
+        "event_key": event_key(group_id, answers),
+    }
+
+
 @event.listens_for(Dossier, "before_insert")
 @event.listens_for(Dossier, "before_update")
 def _refresh_search_text(_mapper, _connection, target: Dossier):
     # Kept here so every way of writing a dossier (submit, supplement) updates it.
-    from domain.search import build_search_text, recorded_terms
-
-    recorded = recorded_terms(
-        [(p.procedure_id, p.result) for p in target.progress], target.tracking_number
+    columns = search_columns(
+        target.group_id, target.answers, target.progress, target.tracking_number
     )
-    target.search_text = build_search_text(target.answers, recorded=recorded)
-    from domain.duplicates import event_key
-
-    target.event_key = event_key(target.group_id, target.answers)
+    for key, value in columns.items():
+        setattr(target, key, value)

@@ -47,6 +47,7 @@ class BackgroundWorker:
         # (`make bench`: the submits' p50 with the thread on).
         self.gather = float(app.config["NOTIFY_GATHER_SECONDS"])
         self._stopping = threading.Event()
+        self.passes = 0  # finished passes, however they ended
         self.thread = threading.Thread(target=self._loop, name="background", daemon=True)
 
     def start(self) -> BackgroundWorker:
@@ -82,6 +83,7 @@ class BackgroundWorker:
             except Exception:  # a database hiccup: the next pass tries again
                 LOGGER.exception("Background pass failed")
                 self._stopping.wait(self.poll)
+            self.passes += 1
 
     def _purge(self) -> None:
         days = self.app.config["DRAFT_RETENTION_DAYS"]

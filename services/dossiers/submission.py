@@ -7,6 +7,7 @@ from sqlalchemy import bindparam, insert, inspect, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from domain import helping, validation
@@ -17,6 +18,7 @@ from domain.working_days import VN_TZ, due_date
 from extensions import db
 from models import Commune, DailySequence, Dossier, DossierEvent, Draft, ProcedureProgress, Upload
 from models.base import as_utc, utcnow
+from models.office import search_columns
 from services import forms
 from services.identity.vneid.accounts import vouched_answers, vouched_check
 from services.messages import notify
@@ -43,12 +45,16 @@ class AtCounter:
 COUNTER_NOTE = "Nộp tại Bộ phận một cửa UBND xã (cán bộ nộp thay công dân có mặt)"
 
 
+# Built once: every submit asks it first.
+_BY_IDEMPOTENCY_KEY = select(Dossier).where(
+    Dossier.citizen_id == bindparam("citizen_id"),
+    Dossier.idempotency_key == bindparam("idempotency_key"),
+)
+
+
 def existing_dossier(citizen_id: int, idempotency_key: str) -> Dossier | None:
-    return db.session.scalars(
-        select(Dossier).where(
-            Dossier.citizen_id == citizen_id, Dossier.idempotency_key == idempotency_key
-        )
-    ).first()
+    values = {"citizen_id": citizen_id, "idempotency_key": idempotency_key}
+    return db.session.scalars(_BY_IDEMPOTENCY_KEY, values).first()
 
 
 def missing_attachments(draft: Draft, uploads: list[Upload]) -> list[dict]:
@@ -161,6 +167,35 @@ def ordered_procedures(group_id: str, procedure_ids: list[str]) -> list[str]:
     return [p for p in group["procedures"] if p in procedure_ids]
 
 
+_AGENCY_OF = select(Commune.agency_code).where(Commune.code == bindparam("commune_code"))
+_INSERT_DOSSIER = insert(Dossier).returning(Dossier.id)
+_INSERT_EVENT = insert(DossierEvent).returning(DossierEvent.id)
+_FILE_UPLOADS = (
+    update(Upload)
+    .where(Upload.draft_id == bindparam("draft"))
+    .values(dossier_id=bindparam("dossier"))
+)
+_MARK_DRAFT_FILED = (
+    update(Draft).where(Draft.id == bindparam("draft")).values(dossier_id=bindparam("dossier"))
+)
+_DOSSIER_COLUMNS = [attribute.key for attribute in inspect(Dossier).column_attrs]
+
+
+def _insert_dossier(**values) -> Dossier:
+    """INSERT the new dossier with every column given (the unset ones empty,
+    the search columns as models.office computes them for the ORM), then
+    hand the session the same row as if it had just loaded it: persistent,
+    nothing pending, every column known, no second statement."""
+    values |= {"version": 1}
+    values |= search_columns(values["group_id"], values["answers"])
+    row = {key: values.get(key) for key in _DOSSIER_COLUMNS if key != "id"}
+    dossier_id = db.session.connection().execute(_INSERT_DOSSIER, row).scalar_one()
+    dossier = Dossier(id=dossier_id, **row)
+    make_transient_to_detached(dossier)
+    db.session.add(dossier)
+    return dossier
+
+
 def create_dossier(
     citizen_id: int,
     draft: Draft,
@@ -182,8 +217,10 @@ def create_dossier(
     Returns the dossier already made for this key or draft if there is one
     (a retry, a double tap, a second tab).
     """
-    commune = db.session.get(Commune, draft.commune_code)
-    if commune is None:
+    agency_code = (
+        db.session.connection().execute(_AGENCY_OF, {"commune_code": draft.commune_code}).scalar()
+    )
+    if agency_code is None:
         raise SubmitProblem(
             "commune_not_enabled",
             "Xã này chưa nhận hồ sơ trực tuyến trên hệ thống. Hãy liên hệ UBND xã.",
@@ -194,13 +231,13 @@ def create_dossier(
     per_procedure, overall = plan_deadlines(draft.group_id, procedures, as_utc(received_at))
     answers = validation.clean_answers(draft.group_id, procedures, draft.answers)
     try:
-        sequence = next_sequence(commune.agency_code, local_day)
-        dossier = Dossier(
-            code=format_code(commune.agency_code, local_day, sequence),
+        sequence = next_sequence(agency_code, local_day)
+        dossier = _insert_dossier(
+            code=format_code(agency_code, local_day, sequence),
             citizen_id=citizen_id,
             idempotency_key=idempotency_key,
             commune_code=draft.commune_code,
-            agency_code=commune.agency_code,
+            agency_code=agency_code,
             group_id=draft.group_id,
             procedure_ids=procedures,
             answers=answers,
@@ -212,8 +249,6 @@ def create_dossier(
             channel="counter" if counter else "online",
             filed_by_officer_id=counter.officer_id if counter else None,
         )
-        db.session.add(dossier)
-        db.session.flush()
         electronic = forms.electronic_for(draft.commune_code, procedures)
         changes = (
             {"declaration": {"method": confirmed_with, "electronic": electronic}}
@@ -226,25 +261,26 @@ def create_dossier(
         if helped_by:  # "giúp người dân": the helper's role only (domain.helping)
             changes["helped_by"] = helped_by
             note += f", có người giúp: {helping.label(helped_by).lower()}"
-        submitted = DossierEvent(
-            dossier_id=dossier.id,
-            status=Status.SUBMITTED,
-            actor=counter.role if counter else "citizen",
-            officer_id=counter.officer_id if counter else None,
-            note=note,
-            at=received_at,
-            changes=changes or None,
-        )
-        db.session.add(submitted)
+        # Every write below runs on the session's connection, each statement
+        # built once: the ORM's unit of work (a flush per row that needs its
+        # id back, the hooks, the bookkeeping) cost several times the
+        # statements themselves, and nothing reads these rows before the commit.
+        connection = db.session.connection()
+        submitted_id = connection.execute(
+            _INSERT_EVENT,
+            {
+                "dossier_id": dossier.id,
+                "status": Status.SUBMITTED,
+                "actor": counter.role if counter else "citizen",
+                "officer_id": counter.officer_id if counter else None,
+                "note": note,
+                "at": received_at,
+                "changes": changes or None,
+            },
+        ).scalar_one()
         # The SMS only when confirmed by SMS code (a passkey citizen gets none);
         # the email whenever the citizen gave an address.
-        notify.enqueue_receipt(dossier, submitted, sms=receipt_sms)
-        # One statement for all the steps (the unit of work sends one INSERT
-        # a row, as each needs its id back); nothing reads them before the
-        # commit. These two run on the session's connection: the ORM's bulk
-        # and synchronizing paths cost more than the statements, and the
-        # uploads loaded by the check are expired by the commit anyway.
-        connection = db.session.connection()
+        notify.enqueue_receipt(dossier, submitted_id, sms=receipt_sms)
         connection.execute(
             insert(ProcedureProgress),
             [
@@ -258,14 +294,13 @@ def create_dossier(
                 for position, pid in enumerate(procedures)
             ],
         )
-        connection.execute(
-            update(Upload).where(Upload.draft_id == draft.id).values(dossier_id=dossier.id)
-        )
-        draft.dossier_id = dossier.id
+        connection.execute(_FILE_UPLOADS, {"draft": draft.id, "dossier": dossier.id})
+        connection.execute(_MARK_DRAFT_FILED, {"draft": draft.id, "dossier": dossier.id})
+        set_committed_value(draft, "dossier_id", dossier.id)
         # What was just written stays known after the commit: expired, the
         # answer's code and due date cost a SELECT in a new transaction (on
         # SQLite a writing one, BEGIN IMMEDIATE: the write lock once more).
-        written = {a.key: getattr(dossier, a.key) for a in inspect(Dossier).column_attrs}
+        written = {key: getattr(dossier, key) for key in _DOSSIER_COLUMNS}
         db.session.commit()
         for key, value in written.items():
             set_committed_value(dossier, key, value)
