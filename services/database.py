@@ -8,7 +8,7 @@ import time
 import weakref
 
 from flask import current_app, g, has_request_context, request
-from sqlalchemy import event
+from sqlalchemy import Table, TextClause, bindparam, event, text
 from sqlalchemy.engine import Engine
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -32,6 +32,28 @@ def locking_read(view):
     writer does, and should lock its row (FOR UPDATE) for PostgreSQL."""
     view.reads_only = False
     return view
+
+
+def add_one(table: Table, keys: tuple[str, ...], counter: str) -> TextClause:
+    """One statement that counts one more for a row, making it at 1 if it is
+    missing, and returns the new count: INSERT ... ON CONFLICT DO UPDATE ...
+    RETURNING, whatever other requests do at the same time.
+
+    Written as SQL text, which SQLite and PostgreSQL spell alike: SQLAlchemy's
+    own on_conflict_do_update has no cache key, so it was compiled anew on
+    every run (140 of its 145 us in a submit, against 17 us for a cached
+    statement). The keys are bound with their columns' types."""
+    # Every name is the schema's own (table.c raises on any other): no input
+    # reaches this text, only the values bound at each run.
+    counter = table.c[counter].name
+    names = ", ".join(table.c[key].name for key in keys)
+    binds = ", ".join(f":{key}" for key in keys)
+    sql = (
+        f"INSERT INTO {table.name} ({names}, {counter}) VALUES ({binds}, 1) "  # noqa: S608
+        f"ON CONFLICT ({names}) DO UPDATE SET {counter} = {table.name}.{counter} + 1 "
+        f"RETURNING {counter}"
+    )
+    return text(sql).bindparams(*(bindparam(key, type_=table.c[key].type) for key in keys))
 
 
 def request_reads_only() -> bool:

@@ -4,8 +4,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import bindparam, insert, inspect, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
@@ -20,6 +18,7 @@ from models import Commune, DailySequence, Dossier, DossierEvent, Draft, Procedu
 from models.base import as_utc, utcnow
 from models.office import search_columns
 from services import forms
+from services.database import add_one
 from services.identity.vneid.accounts import vouched_answers, vouched_check
 from services.messages import notify
 
@@ -136,30 +135,17 @@ def plan_deadlines(group_id: str, procedure_ids: list[str], received_at: datetim
     return per_procedure, overall
 
 
+# One upsert, not an insert-if-missing then an update: a statement less in
+# every submit, and the same row lock taken by the first statement.
+_NEXT_IN_DAY = add_one(DailySequence.__table__, ("agency_code", "day"), "last")
+
+
 def next_sequence(agency_code: str, day: date) -> int:
     """Take the next number for the agency's day inside the caller's transaction."""
-    connection = db.session.connection()
-    dialect = connection.dialect.name
-    statement = _SEQUENCE_UPSERT.get(dialect)
-    if statement is None:
-        insert = pg_insert if dialect == "postgresql" else sqlite_insert
-        # One upsert, not an insert-if-missing then an update: a statement less
-        # in every submit, and the same row lock taken by the first statement.
-        statement = _SEQUENCE_UPSERT[dialect] = (
-            insert(DailySequence)
-            .values(agency_code=bindparam("agency_code"), day=bindparam("day"), last=1)
-            .on_conflict_do_update(
-                index_elements=[DailySequence.agency_code, DailySequence.day],
-                set_={"last": DailySequence.last + 1},
-            )
-            .returning(DailySequence.last)
-        )
-    # Built once and run on the session's connection: the ORM's handling of
-    # an INSERT (and building the statement anew) cost more than the upsert.
-    return connection.execute(statement, {"agency_code": agency_code, "day": day}).scalar_one()
-
-
-_SEQUENCE_UPSERT: dict = {}
+    # On the session's connection: the ORM's handling of an INSERT cost more
+    # than the upsert.
+    values = {"agency_code": agency_code, "day": day}
+    return db.session.connection().execute(_NEXT_IN_DAY, values).scalar_one()
 
 
 def ordered_procedures(group_id: str, procedure_ids: list[str]) -> list[str]:

@@ -22,12 +22,12 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import bindparam, func, select, union_all, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from domain.phones import mask_phone
 from extensions import db
 from models import Notification, OtpChallenge, PhoneCodeFailures
 from models.base import utcnow
+from services.database import add_one
 from services.messages import notify
 from services.messages.code_sender import code_sender
 from services.web import vn_clock, vn_time, wait_text
@@ -363,6 +363,9 @@ def issue_code(phone: str, purpose: str, draft_id: str | None = None) -> str:
     return "sent" if state is not None and state.sent_at is not None else "sending"
 
 
+_FAILURE_COUNTED = add_one(PhoneCodeFailures.__table__, ("phone",), "failures")
+
+
 def _one_more_failure(phone: str) -> datetime | None:
     """Count a checked wrong code; the end of the lock if this one reached the limit.
 
@@ -370,16 +373,8 @@ def _one_more_failure(phone: str) -> datetime | None:
     (an upsert, in SQLite and PostgreSQL alike).
     """
     table = PhoneCodeFailures.__table__
-    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
-    counted = (
-        dialect.insert(table)
-        .values(phone=phone, failures=1)
-        .on_conflict_do_update(
-            index_elements=[table.c.phone], set_={"failures": table.c.failures + 1}
-        )
-        .returning(table.c.failures)
-    )
-    if db.session.execute(counted).scalar_one() < current_app.config["OTP_MAX_FAILURES"]:
+    counted = db.session.execute(_FAILURE_COUNTED, {"phone": phone}).scalar_one()
+    if counted < current_app.config["OTP_MAX_FAILURES"]:
         return None
     until = utcnow() + timedelta(seconds=current_app.config["OTP_LOCK_SECONDS"])
     db.session.execute(
