@@ -303,13 +303,22 @@ def get_group(group_id: str) -> dict | None:
     return next((group for group in CATALOG["groups"] if group["id"] == group_id), None)
 
 
+def _index_fields(catalog: dict) -> dict[str, dict]:
+    index: dict[str, dict] = {}
+    for section_id, section in catalog["sections"].items():
+        for field in section["fields"]:
+            index.setdefault(f"{section_id}.{field['id']}", field)
+    return index
+
+
+# Validating a dossier looks fields up some two hundred times (each answer,
+# each "when", each rule): a dict, not a walk over the section's fields.
+_FIELDS = _index_fields(CATALOG)
+
+
 def get_field(key: str) -> dict | None:
     """The field for an answer key such as "me.ngay_sinh", or None."""
-    section_id, _, field_id = key.partition(".")
-    section = CATALOG["sections"].get(section_id)
-    if section is None:
-        return None
-    return next((field for field in section["fields"] if field["id"] == field_id), None)
+    return _FIELDS.get(key)
 
 
 def field_options(field: dict) -> list[dict]:

@@ -53,6 +53,10 @@ def normalize_text(value: str) -> str:
 
 def has_hidden_characters(text: str) -> bool:
     """Whether `text` holds a character a person cannot see or did not mean to type."""
+    # Every hidden category is one str.isprintable() refuses: most text is
+    # printable and needs no walk over its characters.
+    if text.isprintable():
+        return False
     return any(unicodedata.category(ch) in _HIDDEN_CATEGORIES for ch in text)
 
 
