@@ -37,9 +37,12 @@ def checked_draft(citizen, draft_id: str):
     return refuse_unless_ready(draft)
 
 
-def refuse_unless_ready(draft):
-    """422 with what to fix, unless the draft may be submitted as it is."""
-    result = check_draft(draft, drafts.draft_uploads(draft), today_vn(), refusals_only=True)
+def refuse_unless_ready(draft, uploads=None):
+    """422 with what to fix, unless the draft may be submitted as it is.
+    `uploads`: its photos if already read (anything with ``attachment_id``)."""
+    if uploads is None:
+        uploads = drafts.draft_uploads(draft)
+    result = check_draft(draft, uploads, today_vn(), refusals_only=True)
     if not result["ok"]:
         message = (
             result["selection_error"]
@@ -55,7 +58,7 @@ def refuse_unless_ready(draft):
     return draft
 
 
-def _bring_up_to_date(draft, body: dict) -> None:
+def _bring_up_to_date(draft, body: dict, photos: list) -> None:
     """Apply the device's answers, and refuse while any of its photos is missing.
 
     A dossier queued offline carries what the device holds, so the server
@@ -69,7 +72,7 @@ def _bring_up_to_date(draft, body: dict) -> None:
         drafts.merge_answers(draft, answers, body.get("edited_at", {}))
         drafts.touch(draft)
     if body.get("photos") is not None:
-        held = {u.client_id for u in drafts.draft_uploads(draft)}
+        held = {p.client_id for p in photos}
         missing = [p for p in body["photos"] if p not in held]
         if missing:
             raise ApiError(
@@ -162,9 +165,10 @@ def submit(citizen, **_):
         raise not_found("bản nháp hồ sơ")
     if draft.dossier_id is not None:
         return _created(db.session.get(Dossier, draft.dossier_id), replayed=True)
+    photos = drafts.draft_photo_keys(draft.id)  # read once, for both checks
     try:
-        _bring_up_to_date(draft, body)
-        refuse_unless_ready(draft)
+        _bring_up_to_date(draft, body, photos)
+        refuse_unless_ready(draft, photos)
     except ApiError:
         db.session.commit()  # keep the device's answers even when refusing
         raise

@@ -91,6 +91,17 @@ def draft_uploads(draft: Draft) -> list[Upload]:
     return list(db.session.scalars(_UPLOADS, {"draft_id": draft.id}))
 
 
+_PHOTO_KEYS = select(Upload.attachment_id, Upload.client_id).where(
+    Upload.draft_id == bindparam("draft_id")
+)
+
+
+def draft_photo_keys(draft_id: str) -> list:
+    """The draft's photos as rows of (attachment_id, client_id): all the submit
+    checks (which papers, which of the device's photos), without loading them."""
+    return db.session.connection().execute(_PHOTO_KEYS, {"draft_id": draft_id}).all()
+
+
 def upload_json(upload: Upload) -> dict:
     return {
         "id": upload.id,
