@@ -258,3 +258,40 @@ def test_a_submit_answers_from_what_it_wrote_without_a_second_transaction(api, a
     assert response.get_json()["code"]
     after_commit = statements[len(statements) - statements[::-1].index("COMMIT") :]
     assert [s for s in after_commit if s not in ("ROLLBACK", "PRAGMA")] == []
+
+
+def _held_photos(app, draft_id) -> list[str]:
+    with app.app_context():
+        return list(db.session.scalars(select(Upload.client_id).where(Upload.draft_id == draft_id)))
+
+
+def test_a_submit_naming_a_photo_the_server_lacks_waits_for_it_and_keeps_the_answers(api, app):
+    # The outbox sends what the device holds: its answers and its photos' ids.
+    draft_id = complete_draft(api)
+    held = _held_photos(app, draft_id)
+    otp = confirmation_code(api, app, draft_id)
+    body = {
+        "draft_id": draft_id,
+        "idempotency_key": KEY,
+        "confirmation_code": otp,
+        "answers": {"nguoi-yeu-cau.email": "moi@example.vn"},
+        "photos": [*held, "not-arrived-yet"],
+    }
+    response = api.post("/dossiers", json=body)
+    assert response.status_code == 409
+    error = response.get_json()["error"]
+    assert error["code"] == "missing_photos" and error["missing"] == ["not-arrived-yet"]
+    assert "còn thiếu 1 ảnh" in error["message"]
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Dossier)) == 0
+    # The answers sent with it were kept: the draft shows them.
+    draft = api.get(f"/drafts/{draft_id}").get_json()
+    assert draft["answers"]["nguoi-yeu-cau.email"] == "moi@example.vn"
+    # Once the server holds every photo the device names, the same code files it.
+    response = api.post("/dossiers", json=body | {"photos": held})
+    assert response.status_code == 201, response.get_json()
+    with app.app_context():
+        dossier = db.session.scalars(select(Dossier)).one()
+        assert dossier.answers["nguoi-yeu-cau.email"] == "moi@example.vn"
+        filed = db.session.scalars(select(Upload.client_id).where(Upload.dossier_id == dossier.id))
+        assert sorted(filed) == sorted(held)
