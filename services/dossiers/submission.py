@@ -44,8 +44,9 @@ class AtCounter:
 COUNTER_NOTE = "Nộp tại Bộ phận một cửa UBND xã (cán bộ nộp thay công dân có mặt)"
 
 
-# Built once: every submit asks it first.
-_BY_IDEMPOTENCY_KEY = select(Dossier).where(
+# Built once: every submit asks it first, and nearly always finds nothing, so
+# it asks for the id alone (no ORM loading) and loads the dossier if there is one.
+_BY_IDEMPOTENCY_KEY = select(Dossier.id).where(
     Dossier.citizen_id == bindparam("citizen_id"),
     Dossier.idempotency_key == bindparam("idempotency_key"),
 )
@@ -53,7 +54,8 @@ _BY_IDEMPOTENCY_KEY = select(Dossier).where(
 
 def existing_dossier(citizen_id: int, idempotency_key: str) -> Dossier | None:
     values = {"citizen_id": citizen_id, "idempotency_key": idempotency_key}
-    return db.session.scalars(_BY_IDEMPOTENCY_KEY, values).first()
+    found = db.session.connection().execute(_BY_IDEMPOTENCY_KEY, values).scalar()
+    return None if found is None else db.session.get(Dossier, found)
 
 
 def missing_attachments(draft: Draft, uploads: list[Upload]) -> list[dict]:
