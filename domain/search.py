@@ -33,8 +33,9 @@ def _digits(text: str) -> str:
 def _fold(text: str) -> str:
     """fold() without the characters nobody sees: a name stored with a
     zero-width space or a soft hyphen inside is found by the name as typed."""
-    kept = (_INVISIBLE.get(unicodedata.category(ch), ch) for ch in text)
-    return fold("".join(kept))
+    if not text.isprintable():  # Cf and Cc are never printable: most text has neither
+        text = "".join(_INVISIBLE.get(unicodedata.category(ch), ch) for ch in text)
+    return fold(text)
 
 
 def _phone_forms(raw: str) -> list[str]:

@@ -158,6 +158,7 @@ def ordered_procedures(group_id: str, procedure_ids: list[str]) -> list[str]:
 _AGENCY_OF = select(Commune.agency_code).where(Commune.code == bindparam("commune_code"))
 _INSERT_DOSSIER = insert(Dossier).returning(Dossier.id)
 _INSERT_EVENT = insert(DossierEvent).returning(DossierEvent.id)
+_INSERT_STEP = insert(ProcedureProgress)
 _FILE_UPLOADS = (
     update(Upload)
     .where(Upload.draft_id == bindparam("draft"))
@@ -270,7 +271,7 @@ def create_dossier(
         # the email whenever the citizen gave an address.
         notify.enqueue_receipt(dossier, submitted_id, sms=receipt_sms)
         connection.execute(
-            insert(ProcedureProgress),
+            _INSERT_STEP,
             [
                 {
                     "dossier_id": dossier.id,

@@ -194,6 +194,9 @@ def email_body(dossier: Dossier, event: DossierEvent) -> tuple[str, str]:
 RECEIPT_SMS = "Hồ sơ {code} đã được nộp đến UBND {commune}. Hạn giải quyết: {due}. Tra cứu: {url}"
 
 
+_INSERT_MESSAGE = insert(Notification)
+
+
 def enqueue_receipt(dossier: Dossier, event_id: int, sms: bool = True) -> int:
     """Write the submitted dossier's receipt SMS (``sms``) and, when the citizen
     gave an address, its email, in the session's transaction (they commit
@@ -231,7 +234,7 @@ def enqueue_receipt(dossier: Dossier, event_id: int, sms: bool = True) -> int:
         )  # fmt: skip
     if rows:
         # Each row's reference and times come from the columns' defaults, row by row.
-        db.session.connection().execute(insert(Notification), rows)
+        db.session.connection().execute(_INSERT_MESSAGE, rows)
         _wake_after_commit(db.session)
     return len(rows)
 
