@@ -148,18 +148,30 @@ def condition_holds(condition: dict, value: str) -> bool:
     return value != ""  # {"field": ..., "not_empty": true}
 
 
-def _is_visible(field: dict, answers: Mapping, active: set | None, depth: int = 0) -> bool:
-    if active is not None and field["key"].split(".")[0] not in active:
-        return False
-    condition = field.get("when")
-    if not condition:
-        return True
-    control = get_field(condition["field"])
-    if control is None or depth > _MAX_WHEN_DEPTH:
-        return False
-    if not _is_visible(control, answers, active, depth + 1):
-        return False
-    return condition_holds(condition, _raw(answers, condition["field"]))
+def _is_visible(
+    field: dict, answers: Mapping, active: set | None, depth: int = 0, memo: dict | None = None
+) -> bool:
+    """Whether the field applies. ``memo``: the answers seen so far for these
+    same answers and sections, by key (a whole dossier asks some two hundred
+    times, most of them about the same few controlling fields)."""
+    key = field["key"]
+    if memo is not None and key in memo:
+        return memo[key]
+    if active is not None and key.split(".")[0] not in active:
+        visible = False
+    elif not (condition := field.get("when")):
+        visible = True
+    else:
+        control = get_field(condition["field"])
+        visible = (
+            control is not None
+            and depth <= _MAX_WHEN_DEPTH
+            and _is_visible(control, answers, active, depth + 1, memo)
+            and condition_holds(condition, _raw(answers, condition["field"]))
+        )
+    if memo is not None:
+        memo[key] = visible
+    return visible
 
 
 def _when_holds(condition: dict, answers: Mapping, active: set | None) -> bool:
@@ -179,8 +191,11 @@ def _section(section_id: str) -> dict:
         raise ValueError(f"unknown section: {section_id!r}") from None
 
 
-def _visible(section_id: str, answers: Mapping, active: set | None) -> list[dict]:
-    return [f for f in _section(section_id)["fields"] if _is_visible(f, answers, active)]
+def _visible(
+    section_id: str, answers: Mapping, active: set | None, memo: dict | None = None
+) -> list[dict]:
+    fields = _section(section_id)["fields"]
+    return [f for f in fields if _is_visible(f, answers, active, memo=memo)]
 
 
 def visible_fields(section_id: str, answers: Mapping) -> list[dict]:
@@ -426,6 +441,17 @@ def _procedure_applies(rule: dict, procedure_ids) -> bool:
     )
 
 
+def _rules_by_section(rules: list[dict]) -> dict[str, list[dict]]:
+    grouped: dict[str, list[dict]] = {}
+    for rule in rules:
+        grouped.setdefault(rule["field"].split(".")[0], []).append(rule)
+    return grouped
+
+
+# Each page's cross-field rules, in the catalog's order (a page looked at all).
+_RULES_OF_SECTION = _rules_by_section(CATALOG["rules"])
+
+
 def validate_section(
     section_id: str,
     answers: Mapping,
@@ -433,19 +459,22 @@ def validate_section(
     today: date | str,
     group_id: str | None = None,
     procedure_ids: Iterable[str] | None = None,
+    _memo: dict | None = None,
 ) -> dict[str, str]:
     """Errors of one page, keyed "section.field": its visible fields, then the
-    cross-field rules whose field is on this page."""
+    cross-field rules whose field is on this page. ``_memo``: what
+    validate_answers already knows of which fields apply (same answers, same
+    procedures)."""
     procedure_ids = None if procedure_ids is None else list(procedure_ids)
     active = _active(group_id, procedure_ids)
     errors: dict[str, str] = {}
-    for field in _visible(section_id, answers, active):
+    for field in _visible(section_id, answers, active, _memo):
         message = validate_field(field, answers.get(field["key"], ""), today=today)
         if message:
             errors[field["key"]] = message
-    for rule in CATALOG["rules"]:
+    for rule in _RULES_OF_SECTION.get(section_id, ()):
         key = rule["field"]
-        if key.split(".")[0] != section_id or key in errors:
+        if key in errors:
             continue
         if not _procedure_applies(rule, procedure_ids):
             continue
@@ -473,9 +502,15 @@ def validate_answers(
             errors[str(key)] = MESSAGES["unknown_field"]
         elif not isinstance(value, str):
             errors[key] = _message(field, "not_string")
+    memo: dict = {}  # which fields apply, found once for every page
     for section_id in sections_for(group_id, procedure_ids):
         page = validate_section(
-            section_id, answers, today=today, group_id=group_id, procedure_ids=procedure_ids
+            section_id,
+            answers,
+            today=today,
+            group_id=group_id,
+            procedure_ids=procedure_ids,
+            _memo=memo,
         )
         for key, message in page.items():
             errors.setdefault(key, message)
@@ -487,8 +522,9 @@ def clean_answers(group_id: str, procedure_ids, answers: Mapping) -> dict[str, s
     procedure_ids = list(procedure_ids)
     active = _active(group_id, procedure_ids)
     cleaned: dict[str, str] = {}
+    memo: dict = {}
     for section_id in sections_for(group_id, procedure_ids):
-        for field in _visible(section_id, answers, active):
+        for field in _visible(section_id, answers, active, memo):
             value = _raw(answers, field["key"])
             if value:
                 cleaned[field["key"]] = value

@@ -13,6 +13,7 @@ from domain.catalog import (
     get_field,
 )
 from domain.personal_id import PROVINCE_BIRTH_CODES
+from domain.validation import _MAX_WHEN_DEPTH
 
 SECTIONS = CATALOG["sections"]
 PROCEDURES = CATALOG["procedures"]
@@ -162,6 +163,9 @@ def test_conditions_have_no_cycles():
             current = get_field(current["when"]["field"])
             assert current["key"] not in seen, field["key"]
             seen.add(current["key"])
+        # Within the depth domain.validation follows: a field's visibility is
+        # then the same however deep it is asked, which its memo relies on.
+        assert len(seen) <= _MAX_WHEN_DEPTH + 1, field["key"]
 
 
 def test_every_rule_resolves():
