@@ -9,6 +9,7 @@ rely on it instead of a hand-written prefix list that would go stale.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumberFormat, PhoneNumberType
@@ -50,6 +51,29 @@ def normalize_vn_mobile(raw: str) -> str:
     number).
     """
     text = (raw or "").strip()
+    # The same numbers are checked again and again (every save of a draft,
+    # its check, its code, its submit): phonenumbers' parse is most of a
+    # dossier's validation of its phones, and its answer never changes.
+    # Only short texts are kept (a phone number is), so the cache stays small.
+    e164, refusal = _normalized(text) if len(text) <= 40 else _normalize_or_refusal(text)
+    if refusal is not None:
+        code, message = refusal
+        raise RuleError(message, code=code)
+    return e164
+
+
+def _normalize_or_refusal(text: str) -> tuple[str | None, tuple[str, str] | None]:
+    try:
+        return _normalize(text), None
+    except RuleError as error:
+        return None, (error.code, error.message)
+
+
+_normalized = lru_cache(maxsize=4096)(_normalize_or_refusal)
+
+
+def _normalize(text: str) -> str:
+    """normalize_vn_mobile's check itself, on the stripped text."""
     if not text:
         raise RuleError(MSG_EMPTY, code="empty")
     if not _ALLOWED.fullmatch(text):
