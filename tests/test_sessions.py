@@ -216,6 +216,49 @@ def test_last_seen_is_written_at_most_once_a_minute_even_on_reading_requests(app
     assert utcnow() - last_seen() < timedelta(minutes=1)
 
 
+def test_a_writing_request_carries_the_last_seen_time_in_its_own_commit(app):
+    # A submit or an autosave a minute after the citizen's last request: the
+    # session's last-seen time goes with the request's own commit (one fsync),
+    # not in a second transaction after it.
+    from sqlalchemy import event
+
+    from tests.helpers import new_draft_id
+
+    api = Api(app.test_client())
+    row_id = sign_in_as(app, api.client, citizen_id=make_citizen(app))
+    api._headers()  # the CSRF token first: a request of its own
+    age_session(app, row_id, hours=1, idle_minutes=5)
+    with app.app_context():
+        engine = db.engine
+    commits = []
+
+    def count(_connection):
+        commits.append(1)
+
+    event.listen(engine, "commit", count)
+    try:
+        body = {"commune_code": "05665", "group_id": "khai-sinh", "answers": {}}
+        response = api.put(f"/drafts/{new_draft_id()}", json=body)
+    finally:
+        event.remove(engine, "commit", count)
+    assert response.status_code == 201, response.get_json()
+    assert len(commits) == 1
+    with app.app_context():
+        assert utcnow() - db.session.get(UserSession, row_id).last_seen_at < timedelta(minutes=1)
+
+
+def test_a_refused_write_still_records_the_last_seen_time(app):
+    # The view's transaction rolled back: the teardown writes the time alone.
+    api = Api(app.test_client())
+    row_id = sign_in_as(app, api.client, citizen_id=make_citizen(app))
+    api._headers()
+    age_session(app, row_id, hours=1, idle_minutes=5)
+    response = api.put("/drafts/not-a-uuid", json={"commune_code": "99999"})
+    assert 400 <= response.status_code < 500
+    with app.app_context():
+        assert utcnow() - db.session.get(UserSession, row_id).last_seen_at < timedelta(minutes=1)
+
+
 def test_the_cookie_still_slides_for_30_days_while_the_citizen_comes_back(app):
     client = app.test_client()
     row_id = sign_in_as(app, client, citizen_id=make_citizen(app))

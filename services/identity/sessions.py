@@ -31,6 +31,7 @@ from domain.devices import describe_device
 from extensions import db
 from models import Citizen, Officer, Passkey, UserSession
 from models.base import utcnow
+from services.database import request_reads_only
 
 LOGGER = logging.getLogger(__name__)
 TOKEN_KEY = "sid"  # noqa: S105  (the name of a cookie key, not a secret)
@@ -162,9 +163,45 @@ def _forget(reason: str | None) -> None:
 
 
 def _later(row_id: int, **values) -> None:
-    """Write after the view, in a transaction of its own: a GET only reads
-    (services.database), and a view's own transaction must not carry it."""
+    """Write with the request's own commit if it makes one (`_carry_pending`),
+    else after the view in a transaction of its own (`write_pending`): a GET
+    only reads (services.database)."""
     g.setdefault("session_writes", []).append((row_id, values))
+
+
+def _session_update(row_id: int, values: dict):
+    return (
+        update(UserSession)
+        .where(UserSession.id == row_id, UserSession.ended_at.is_(None))
+        .values(**values)
+    )
+
+
+def _carry_pending(orm_session) -> None:
+    """A writing request that commits its work carries its session's pending
+    writes in that same commit: one transaction and one fsync, not two. A
+    submit a minute after the citizen's last request paid a second commit
+    for its last-seen time (`make bench`: 1.5 to 2.5 ms of its 6)."""
+    if not has_request_context() or g.get("session_may_write") or request_reads_only():
+        return
+    pending = g.get("session_writes")
+    if not pending or g.get("session_writes_carried"):
+        return
+    connection = orm_session.connection()
+    for row_id, values in pending:
+        connection.execute(_session_update(row_id, values))
+    g.session_writes_carried = True
+
+
+def _carried(_orm_session) -> None:
+    if has_request_context() and g.pop("session_writes_carried", False):
+        g.pop("session_writes", None)  # committed: nothing left for the teardown
+
+
+def _not_carried(_orm_session) -> None:
+    # Rolled back with the view's work: the teardown writes them on their own.
+    if has_request_context():
+        g.pop("session_writes_carried", None)
 
 
 def write_pending(_error=None) -> None:
@@ -176,11 +213,7 @@ def write_pending(_error=None) -> None:
     g.session_may_write = True
     try:
         for row_id, values in pending:
-            db.session.execute(
-                update(UserSession)
-                .where(UserSession.id == row_id, UserSession.ended_at.is_(None))
-                .values(**values)
-            )
+            db.session.execute(_session_update(row_id, values))
         db.session.commit()
     except SQLAlchemyError as error:  # the next request tries again
         db.session.rollback()
@@ -310,3 +343,6 @@ def init_app(app: Flask) -> None:
 
 
 event.listen(OrmSession, "after_flush", _end_on_credential_change)
+event.listen(OrmSession, "before_commit", _carry_pending)
+event.listen(OrmSession, "after_commit", _carried)
+event.listen(OrmSession, "after_rollback", _not_carried)
