@@ -151,9 +151,10 @@ def condition_holds(condition: dict, value: str) -> bool:
 def _is_visible(
     field: dict, answers: Mapping, active: set | None, depth: int = 0, memo: dict | None = None
 ) -> bool:
-    """Whether the field applies. ``memo``: the answers seen so far for these
-    same answers and sections, by key (a whole dossier asks some two hundred
-    times, most of them about the same few controlling fields)."""
+    """Whether the field applies. ``memo``: what is already known of which
+    fields apply, by key, for these same answers and sections (a whole dossier
+    asks some two hundred times, most of them about the same few controlling
+    fields)."""
     key = field["key"]
     if memo is not None and key in memo:
         return memo[key]
