@@ -26,7 +26,7 @@ from models import Citizen
 from services.identity import profile
 from tests.browser.authenticator import passkey_page
 from tests.browser.conftest import PHONE
-from tests.browser.walk import photo
+from tests.browser.walk import commune_field, photo
 from tests.conftest import last_code, make_citizen
 from tests.domain.sample_answers import valid_birth_answers, valid_death_answers
 from tests.helpers import session_cookie
@@ -109,12 +109,13 @@ def fill_field(walk: Walk, key: str, field: dict, value: str):
         if not value or page.locator(f"input[name='{key}']").input_value() == value:
             return
         commune = get_commune(value)
-        quick = page.locator(".quick-picks button", has_text=commune.label)
+        box = commune_field(page, dom_id.removeprefix("#"))
+        quick = box.locator(".quick-picks button", has_text=commune.label)
         if quick.count():
             walk.tap(quick.first)
         else:
             walk.type(page.locator(dom_id), commune.name)
-            walk.tap(page.get_by_role("button", name=commune.label))
+            walk.tap(box.get_by_role("button", name=commune.label, exact=True))
         expect(page.locator(f"[data-chosen='{key}']")).to_contain_text(commune.name)
     elif not same_answer(kind, page.locator(dom_id).input_value(), value):
         walk.type(page.locator(dom_id), value)
