@@ -1,5 +1,7 @@
 """Helpers for the offline tests: cutting the network, and reading the phone's storage."""
 
+import time
+
 from playwright.sync_api import BrowserContext, Page
 
 from tests.lie_fi import LieFiProxy
@@ -80,3 +82,13 @@ def device(page: Page, store: str) -> list:
         }""",
         store,
     )
+
+
+def settle(page, predicate, what, timeout=60):
+    """Polls (the page keeps syncing in the background) until `predicate` holds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        page.wait_for_timeout(250)
+    raise AssertionError(f"never settled: {what}")

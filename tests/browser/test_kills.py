@@ -7,7 +7,6 @@ phone's photos, and each draft becomes exactly one dossier.
 
 import contextlib
 import random
-import time
 
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
@@ -16,7 +15,7 @@ from sqlalchemy import func, select
 from extensions import db
 from models import Citizen, Dossier, Upload
 from tests.api.flow import complete_draft
-from tests.browser.offline import device
+from tests.browser.offline import device, settle
 from tests.browser.test_offline import PROCEDURES, open_first_photo_page
 from tests.browser.walk import photo
 from tests.conftest import Api, last_code
@@ -24,16 +23,6 @@ from tests.helpers import sign_in_as
 
 KILLS_DURING_UPLOAD = 10
 KILLS_DURING_SUBMIT = 10
-
-
-def settle(page, predicate, what, timeout=60):
-    """Polls (the page keeps syncing in the background) until `predicate` holds."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        page.wait_for_timeout(250)
-    raise AssertionError(f"never settled: {what}")
 
 
 def kill(page) -> None:

@@ -9,7 +9,8 @@ a sync is under way is sent by a sync that follows it.
 
 from playwright.sync_api import expect
 
-from tests.browser.test_kills import local_photos, server_photos, settle
+from tests.browser.offline import settle
+from tests.browser.test_kills import local_photos, server_photos
 from tests.browser.test_offline import open_first_photo_page
 from tests.browser.walk import photo
 
