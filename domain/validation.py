@@ -26,7 +26,11 @@ from domain.phones import normalize_vn_mobile
 # The same characters as TRIM in rules.js: Python's str.strip() and JS trim()
 # disagree on a few (e.g. U+FEFF, U+001C), so neither is used.
 _SPACES = " \t\n\r\f\v\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
-_TRIM = re.compile(f"^[{_SPACES}]+|[{_SPACES}]+$")
+# The same set spelled out for str.strip(chars), which removes exactly these
+# from both ends (a regex substitution cost twice as much, on every answer).
+_SPACE_CHARS = re.sub(
+    "(.)-(.)", lambda m: "".join(map(chr, range(ord(m[1]), ord(m[2]) + 1))), _SPACES
+)
 _ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 _TIME = re.compile(r"(?:[01][0-9]|2[0-3]):[0-5][0-9]")
 _INTEGER = re.compile(r"[0-9]{1,9}")
@@ -48,7 +52,7 @@ _MAX_WHEN_DEPTH = 10
 
 def normalize_text(value: str) -> str:
     """NFC (Vietnamese typed as combining marks becomes one character) and trimmed."""
-    return _TRIM.sub("", unicodedata.normalize("NFC", value))
+    return unicodedata.normalize("NFC", value).strip(_SPACE_CHARS)
 
 
 def has_hidden_characters(text: str) -> bool:
