@@ -490,13 +490,22 @@ def validate_section(
 
 
 def validate_answers(
-    group_id: str, procedure_ids, answers: Mapping, *, today: date | str
+    group_id: str,
+    procedure_ids,
+    answers: Mapping,
+    *,
+    today: date | str,
+    visibility: dict | None = None,
 ) -> dict[str, str]:
     """Every error of a whole dossier. The choice of procedures is checked
     first ("_selection"); then answers whose key is not a field of the catalog
     ("Trường không có trong biểu mẫu") or whose value is not a string; then
     every page. Answers to fields that do not apply are not errors: they are
-    dropped by :func:`clean_answers`."""
+    dropped by :func:`clean_answers`.
+
+    ``visibility``: an empty dict to be filled with which fields apply, by
+    key, for :func:`clean_answers` of the same answers and procedures (the
+    submit checks, then cleans: the second walk need not ask again)."""
     problem = check_selection(group_id, procedure_ids)
     if problem:
         return {"_selection": problem}
@@ -507,7 +516,7 @@ def validate_answers(
             errors[str(key)] = MESSAGES["unknown_field"]
         elif not isinstance(value, str):
             errors[key] = _message(field, "not_string")
-    memo: dict = {}  # which fields apply, found once for every page
+    memo: dict = {} if visibility is None else visibility  # found once for every page
     for section_id in sections_for(group_id, procedure_ids):
         page = validate_section(
             section_id,
@@ -522,12 +531,17 @@ def validate_answers(
     return errors
 
 
-def clean_answers(group_id: str, procedure_ids, answers: Mapping) -> dict[str, str]:
-    """The answers worth keeping: trimmed, NFC, only fields that apply, no empties."""
+def clean_answers(
+    group_id: str, procedure_ids, answers: Mapping, *, visibility: dict | None = None
+) -> dict[str, str]:
+    """The answers worth keeping: trimmed, NFC, only fields that apply, no empties.
+
+    ``visibility``: what :func:`validate_answers` found of these same answers
+    and procedures (in any order), if it ran."""
     procedure_ids = list(procedure_ids)
     active = _active(group_id, procedure_ids)
     cleaned: dict[str, str] = {}
-    memo: dict = {}
+    memo: dict = {} if visibility is None else visibility
     for section_id in sections_for(group_id, procedure_ids):
         for field in _visible(section_id, answers, active, memo):
             value = _raw(answers, field["key"])

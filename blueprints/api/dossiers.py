@@ -37,12 +37,13 @@ def checked_draft(citizen, draft_id: str):
     return refuse_unless_ready(draft)
 
 
-def refuse_unless_ready(draft, uploads=None):
+def refuse_unless_ready(draft, uploads=None, visibility=None):
     """422 with what to fix, unless the draft may be submitted as it is.
-    `uploads`: its photos if already read (anything with ``attachment_id``)."""
+    `uploads`: its photos if already read (anything with ``attachment_id``).
+    `visibility`: filled with which fields apply, for create_dossier."""
     if uploads is None:
         uploads = drafts.draft_uploads(draft)
-    result = check_draft(draft, uploads, today_vn(), refusals_only=True)
+    result = check_draft(draft, uploads, today_vn(), refusals_only=True, visibility=visibility)
     if not result["ok"]:
         message = (
             result["selection_error"]
@@ -166,9 +167,10 @@ def submit(citizen, **_):
     if draft.dossier_id is not None:
         return _created(db.session.get(Dossier, draft.dossier_id), replayed=True)
     photos = drafts.draft_photo_keys(draft.id)  # read once, for both checks
+    visibility: dict = {}  # which fields apply: found by the check, used by the cleaning
     try:
         _bring_up_to_date(draft, body, photos)
-        refuse_unless_ready(draft, photos)
+        refuse_unless_ready(draft, photos, visibility)
     except ApiError:
         db.session.commit()  # keep the device's answers even when refusing
         raise
@@ -197,6 +199,7 @@ def submit(citizen, **_):
             receipt_sms=not with_passkey,
             confirmed_with="passkey" if with_passkey else "sms",
             helped_by=helping.role_of(request.cookies.get(helping.COOKIE)),
+            visibility=visibility,
         )
     except SubmitProblem as problem:
         raise ApiError(422, problem.code, problem.message) from None

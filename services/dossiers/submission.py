@@ -71,19 +71,25 @@ def missing_attachments(draft: Draft, uploads: list[Upload]) -> list[dict]:
 
 
 def check_draft(
-    draft: Draft, uploads: list[Upload], today: date, *, refusals_only: bool = False
+    draft: Draft,
+    uploads: list[Upload],
+    today: date,
+    *,
+    refusals_only: bool = False,
+    visibility: dict | None = None,
 ) -> dict:
     """Everything the server would refuse, as the check endpoint reports it.
 
     `refusals_only` (the submit and its code): without the warnings, which
     never refuse and were shown on the check page; they cost a query and a
-    walk over every answer."""
+    walk over every answer. `visibility`: filled for create_dossier
+    (validation.validate_answers)."""
     selection_error = validation.check_selection(draft.group_id, draft.procedure_ids)
     fields = (
         {}
         if selection_error
         else validation.validate_answers(
-            draft.group_id, draft.procedure_ids, draft.answers, today=today
+            draft.group_id, draft.procedure_ids, draft.answers, today=today, visibility=visibility
         )
     )
     missing = [] if selection_error else missing_attachments(draft, uploads)
@@ -194,6 +200,7 @@ def create_dossier(
     confirmed_with: str = "sms",
     counter: AtCounter | None = None,
     helped_by: str | None = None,
+    visibility: dict | None = None,
 ) -> Dossier:
     """Insert the dossier, its timeline and its files in one transaction, and
     with `receipt_sms` the receipt SMS in the outbox in that same transaction.
@@ -205,6 +212,9 @@ def create_dossier(
 
     Returns the dossier already made for this key or draft if there is one
     (a retry, a double tap, a second tab).
+
+    `visibility`: which fields apply, as check_draft found them for the same
+    answers in this request, so that cleaning them does not ask again.
     """
     agency_code = (
         db.session.connection().execute(_AGENCY_OF, {"commune_code": draft.commune_code}).scalar()
@@ -218,7 +228,9 @@ def create_dossier(
     local_day = as_utc(received_at).astimezone(VN_TZ).date()
     procedures = ordered_procedures(draft.group_id, draft.procedure_ids)
     per_procedure, overall = plan_deadlines(draft.group_id, procedures, as_utc(received_at))
-    answers = validation.clean_answers(draft.group_id, procedures, draft.answers)
+    answers = validation.clean_answers(
+        draft.group_id, procedures, draft.answers, visibility=visibility
+    )
     try:
         sequence = next_sequence(agency_code, local_day)
         dossier = _insert_dossier(

@@ -647,6 +647,30 @@ def test_clean_answers_keeps_only_what_applies_trimmed():
     assert cleaned["bhyt.noi_kcb"]
 
 
+@pytest.mark.parametrize(
+    "group_id, procedures, answers",
+    [
+        ("khai-sinh", ["dang-ky-khai-sinh", "cap-the-bhyt"], {"cha.co_thong_tin": "khong"}),
+        ("khai-sinh", ["dang-ky-khai-sinh", "cap-the-bhyt"], {"cha.co_thong_tin": "co"}),
+        ("khai-sinh", ["cap-the-bhyt", "dang-ky-khai-sinh"], {"tre.ho": "  Lê "}),
+        ("khai-tu", list(reversed(DEATH_PROCEDURES[:3])), {}),
+        ("khai-tu", DEATH_PROCEDURES[:3], {"nguoi-chet.ho_ten": ""}),
+    ],
+)
+def test_cleaning_with_what_the_check_found_keeps_the_same_answers(group_id, procedures, answers):
+    """The submit checks, then cleans with the check's findings of which fields
+    apply: the same answers must be kept as by a cleaning on its own, whatever
+    the order the procedures come in."""
+    base = birth(**answers) if group_id == "khai-sinh" else valid_death_answers(TODAY) | answers
+    visibility: dict = {}
+    validate_answers(group_id, procedures, base, today=TODAY, visibility=visibility)
+    assert visibility  # the check did record what applies
+    ordered = sorted(procedures)
+    assert clean_answers(group_id, ordered, base, visibility=visibility) == clean_answers(
+        group_id, ordered, base
+    )
+
+
 # --- attachments -------------------------------------------------------------
 
 
