@@ -51,6 +51,11 @@ def open_first_photo_page(page, app) -> str:
     start_group_one(page, app)
     fill_pages(page, sections(answers), answers)
     expect(page.get_by_role("heading", name="Tờ khai đăng ký khai sinh đã ký")).to_be_visible()
+    return draft_id_of(page)
+
+
+def draft_id_of(page) -> str:
+    """The id of the draft the wizard page shows (/ho-so/nhap/<id>#step)."""
     return page.url.split("/ho-so/nhap/")[1].split("#")[0]
 
 
@@ -142,7 +147,7 @@ def test_answers_survive_a_browser_restart_and_resume_at_the_step_left(browser, 
     # Written to the phone as it is typed: wait for that write, not for "Tiếp tục".
     # Not for the page's "Đã lưu" either: it still says so from the page before,
     # and under load the browser closed before this keystroke's write.
-    draft_id = page.url.split("/ho-so/nhap/")[1].split("#")[0]
+    draft_id = draft_id_of(page)
     settle(
         page,
         lambda: (
