@@ -6,7 +6,9 @@ The same preparation as `make bench` (bench/server_bench.py: drafts with
 photos and codes in a fresh SQLite file, synchronous=FULL), then --submits
 POST /api/v1/dossiers through Flask's test client, one after the other, with
 the background thread off (its share is measured by the bench, not here).
-Prints the statements and flushes per submit, the time inside COMMIT, and
+Sessions are aged ten minutes first (--fresh-sessions: not), so that each
+submit carries its session's last-seen write as in `make bench`. Prints the
+statements and flushes per submit, the time inside COMMIT, and
 pyinstrument's tree of the whole loop (requires pyinstrument, in
 requirements-dev.txt).
 """
@@ -25,10 +27,34 @@ sys.path.insert(0, str(ROOT))
 from server_bench import bench_env, prepare  # noqa: E402  (bench/, beside this file)
 
 
+def age_sessions(app, minutes: int) -> None:
+    """Sessions last seen `minutes` ago, as in `make bench`, whose submits come
+    after minutes of lookups: each submit then carries its session's last-seen
+    write (services.identity.sessions), as a citizen's does after filling in
+    the form. Fresh sessions, as prepared, leave that statement out."""
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from extensions import db
+    from models import UserSession
+    from models.base import utcnow
+
+    with app.app_context():
+        then = utcnow() - timedelta(minutes=minutes)
+        db.session.execute(update(UserSession).values(last_seen_at=then, created_at=then))
+        db.session.commit()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--submits", type=int, default=100)
     parser.add_argument("--html", help="also write pyinstrument's HTML here")
+    parser.add_argument(
+        "--fresh-sessions",
+        action="store_true",
+        help="sessions signed in a moment ago (no last-seen write to carry)",
+    )
     parser.add_argument(
         "--no-profile", action="store_true", help="time the submits without the profiler's overhead"
     )
@@ -44,6 +70,8 @@ def main() -> int:
         from extensions import db
 
         app = create_app()
+        if not args.fresh_sessions:
+            age_sessions(app, minutes=10)
         counts = {"statements": 0, "flushes": 0, "commit_s": 0.0, "selects": 0}
         with app.app_context():
             engine = db.engine
