@@ -148,12 +148,14 @@ def plan_deadlines(group_id: str, procedure_ids: list[str], received_at: datetim
 _NEXT_IN_DAY = add_one(DailySequence.__table__, ("agency_code", "day"), "last")
 
 
-def next_sequence(agency_code: str, day: date) -> int:
-    """Take the next number for the agency's day inside the caller's transaction."""
+def next_sequence(agency_code: str, day: date, connection=None) -> int:
+    """Take the next number for the agency's day inside the caller's transaction
+    (`connection`: the session's, if the caller has it at hand)."""
     # On the session's connection: the ORM's handling of an INSERT cost more
     # than the upsert.
     values = {"agency_code": agency_code, "day": day}
-    return db.session.connection().execute(_NEXT_IN_DAY, values).scalar_one()
+    connection = connection or db.session.connection()
+    return connection.execute(_NEXT_IN_DAY, values).scalar_one()
 
 
 def ordered_procedures(group_id: str, procedure_ids: list[str]) -> list[str]:
@@ -176,7 +178,7 @@ _MARK_DRAFT_FILED = (
 _DOSSIER_COLUMNS = [attribute.key for attribute in inspect(Dossier).column_attrs]
 
 
-def _insert_dossier(**values) -> Dossier:
+def _insert_dossier(connection, **values) -> Dossier:
     """INSERT the new dossier with every column given (the unset ones empty,
     the search columns as models.office computes them for the ORM), then
     hand the session the same row as if it had just loaded it: persistent,
@@ -184,7 +186,7 @@ def _insert_dossier(**values) -> Dossier:
     values |= {"version": 1}
     values |= search_columns(values["group_id"], values["answers"])
     row = {key: values.get(key) for key in _DOSSIER_COLUMNS if key != "id"}
-    dossier_id = db.session.connection().execute(_INSERT_DOSSIER, row).scalar_one()
+    dossier_id = connection.execute(_INSERT_DOSSIER, row).scalar_one()
     dossier = Dossier(id=dossier_id, **row)
     make_transient_to_detached(dossier)
     db.session.add(dossier)
@@ -216,9 +218,13 @@ def create_dossier(
     `visibility`: which fields apply, as check_draft found them for the same
     answers in this request, so that cleaning them does not ask again.
     """
-    agency_code = (
-        db.session.connection().execute(_AGENCY_OF, {"commune_code": draft.commune_code}).scalar()
-    )
+    # Every statement below runs on the session's connection, each built once:
+    # the ORM's unit of work (a flush per row that needs its id back, the
+    # hooks, the bookkeeping) cost several times the statements themselves,
+    # and nothing reads these rows before the commit. Asked for once: each
+    # db.session.connection() goes through the scoped session's lookups.
+    connection = db.session.connection()
+    agency_code = connection.execute(_AGENCY_OF, {"commune_code": draft.commune_code}).scalar()
     if agency_code is None:
         raise SubmitProblem(
             "commune_not_enabled",
@@ -232,8 +238,9 @@ def create_dossier(
         draft.group_id, procedures, draft.answers, visibility=visibility
     )
     try:
-        sequence = next_sequence(agency_code, local_day)
+        sequence = next_sequence(agency_code, local_day, connection)
         dossier = _insert_dossier(
+            connection,
             code=format_code(agency_code, local_day, sequence),
             citizen_id=citizen_id,
             idempotency_key=idempotency_key,
@@ -262,11 +269,6 @@ def create_dossier(
         if helped_by:  # "giúp người dân": the helper's role only (domain.helping)
             changes["helped_by"] = helped_by
             note += f", có người giúp: {helping.label(helped_by).lower()}"
-        # Every write below runs on the session's connection, each statement
-        # built once: the ORM's unit of work (a flush per row that needs its
-        # id back, the hooks, the bookkeeping) cost several times the
-        # statements themselves, and nothing reads these rows before the commit.
-        connection = db.session.connection()
         submitted_id = connection.execute(
             _INSERT_EVENT,
             {
@@ -281,7 +283,7 @@ def create_dossier(
         ).scalar_one()
         # The SMS only when confirmed by SMS code (a passkey citizen gets none);
         # the email whenever the citizen gave an address.
-        notify.enqueue_receipt(dossier, submitted_id, sms=receipt_sms)
+        notify.enqueue_receipt(dossier, submitted_id, sms=receipt_sms, connection=connection)
         connection.execute(
             _INSERT_STEP,
             [

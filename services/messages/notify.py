@@ -197,12 +197,13 @@ RECEIPT_SMS = "Hồ sơ {code} đã được nộp đến UBND {commune}. Hạn 
 _INSERT_MESSAGE = insert(Notification)
 
 
-def enqueue_receipt(dossier: Dossier, event_id: int, sms: bool = True) -> int:
+def enqueue_receipt(dossier: Dossier, event_id: int, sms: bool = True, connection=None) -> int:
     """Write the submitted dossier's receipt SMS (``sms``) and, when the citizen
     gave an address, its email, in the session's transaction (they commit
     with the dossier). One INSERT on the session's connection, as the submit
     writes its dossier: the ORM's unit of work cost more than the statement.
-    Returns how many messages were written."""
+    `connection`: the session's, if the caller has it at hand. Returns how
+    many messages were written."""
     commune = get_commune(dossier.commune_code)
     body = RECEIPT_SMS.format(
         code=dossier.code,
@@ -234,7 +235,7 @@ def enqueue_receipt(dossier: Dossier, event_id: int, sms: bool = True) -> int:
         )  # fmt: skip
     if rows:
         # Each row's reference and times come from the columns' defaults, row by row.
-        db.session.connection().execute(_INSERT_MESSAGE, rows)
+        (connection or db.session.connection()).execute(_INSERT_MESSAGE, rows)
         _wake_after_commit(db.session)
     return len(rows)
 
